@@ -1,0 +1,363 @@
+"""Derive page data from the site graph: everything a template shows, computed in Python.
+
+Input: a resolved `Site`. Output: `Page` objects (output path, template name, context).
+Templates only loop and print; which value is best, how a figure reads, and what a chart
+shows are decided here. Each technology's prose is rendered once (`TechView`) and reused on
+every page that shows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from .charts import PALETTE, Series, range_chart
+from .figures import format_figure
+from .highlight import highlight_code
+from .models import Better, Comparison, Figure, Metric, MetricGroup, Technology
+from .prose import render_inline, render_markdown
+from .resolve import Site
+
+LEVEL_LABELS = {"low": "Low", "medium": "Medium", "high": "High"}
+LEVEL_ORDER = {"low": 0, "medium": 1, "high": 2}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML file to write: its path in the output, its template and its data."""
+
+    path: str
+    template: str
+    context: dict[str, Any]
+    has_charts: bool = False
+
+
+@dataclass(frozen=True)
+class FigureView:
+    text: str
+    subject: str | None
+    note: Markup
+    source: str | None
+    as_of: str | None
+
+
+@dataclass(frozen=True)
+class CodeView:
+    title: str
+    language: str
+    html: Markup
+    description: Markup
+
+
+@dataclass(frozen=True)
+class TechView:
+    """A technology with its prose rendered, shared by every page that shows it."""
+
+    slug: str
+    url: str
+    model: Technology
+    overview: Markup
+    pros: list[Markup]
+    cons: list[Markup]
+    use_cases: list[tuple[str, Markup]]
+    performance_summary: Markup
+    community: dict[str, Markup]
+    pricing: dict[str, Markup]
+    code_samples: list[CodeView]
+    figures: dict[str, list[tuple[Figure, FigureView]]]
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    best: bool = False
+    html: Markup | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    cells: list[Cell]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MetricBlock:
+    """One metric across a comparison's technologies: a table row per technology, a chart."""
+
+    slug: str
+    metric: Metric
+    rows: list[tuple[TechView, list[FigureView]]]
+    chart: dict[str, Any] | None
+
+
+@dataclass
+class SiteViews:
+    """Views shared by all pages of one build."""
+
+    site: Site
+    techs: dict[str, TechView] = field(default_factory=dict)
+
+
+def build_pages(site: Site) -> list[Page]:
+    """Every HTML page of the site, in a stable order."""
+    views = SiteViews(site, {slug: tech_view(site, slug) for slug in site.technologies})
+    pages = [home_page(views)]
+    pages += [comparison_page(views, slug) for slug in site.comparisons]
+    pages += [technology_page(views, slug) for slug in site.technologies]
+    pages.append(Page("404.html", "404.html", {
+        "title": "Page not found",
+        "description": site.settings.description,
+    }))
+    return pages
+
+
+def comparison_url(slug: str) -> str:
+    return f"compare/{slug}/"
+
+
+def technology_url(slug: str) -> str:
+    return f"technologies/{slug}/"
+
+
+def figure_view(figure: Figure, metric: Metric) -> FigureView:
+    return FigureView(
+        text=format_figure(figure, metric),
+        subject=figure.subject,
+        note=render_inline(figure.note),
+        source=figure.source,
+        as_of=figure.as_of.isoformat() if figure.as_of else None,
+    )
+
+
+def tech_view(site: Site, slug: str) -> TechView:
+    tech = site.technologies[slug]
+    figures: dict[str, list[tuple[Figure, FigureView]]] = {}
+    all_figures = list(tech.benchmarks)
+    if tech.community:
+        all_figures += tech.community.figures
+    if tech.pricing and tech.pricing.total_cost:
+        all_figures.append(tech.pricing.total_cost)
+    for figure in all_figures:
+        metric = site.metrics[figure.metric]
+        figures.setdefault(figure.metric, []).append((figure, figure_view(figure, metric)))
+    community = {}
+    if tech.community:
+        community = {
+            "summary": render_markdown(tech.community.summary),
+            "maintainers": render_markdown(tech.community.maintainers),
+            "release_cadence": render_markdown(tech.community.release_cadence),
+        }
+    pricing = {}
+    if tech.pricing:
+        pricing = {
+            "enterprise": render_markdown(tech.pricing.enterprise),
+            "support": render_markdown(tech.pricing.support),
+            "total_cost_breakdown": render_markdown(tech.pricing.total_cost_breakdown),
+        }
+    return TechView(
+        slug=slug,
+        url=technology_url(slug),
+        model=tech,
+        overview=render_markdown(tech.overview),
+        pros=[render_inline(claim.text) for claim in tech.pros],
+        cons=[render_inline(claim.text) for claim in tech.cons],
+        use_cases=[(case.title, render_markdown(case.body)) for case in tech.use_cases],
+        performance_summary=render_markdown(tech.performance_summary),
+        community=community,
+        pricing=pricing,
+        code_samples=[
+            CodeView(sample.title, sample.language, highlight_code(sample.code, sample.language),
+                     render_markdown(sample.description))
+            for sample in tech.code_samples
+        ],
+        figures=figures,
+    )
+
+
+def metric_blocks(
+    site: Site, techs: list[TechView], group: MetricGroup, colors: dict[str, str]
+) -> list[MetricBlock]:
+    """The metrics of `group` that any of `techs` reports, in registry order.
+
+    A chart is drawn when two or more technologies report the metric; every block has a table.
+    """
+    blocks = []
+    for slug, metric in site.metrics.items():
+        if metric.group is not group:
+            continue
+        rows = [(tech, [view for _, view in tech.figures.get(slug, [])]) for tech in techs]
+        reporting = [tech for tech, views in rows if views]
+        if not reporting:
+            continue
+        chart = None
+        if len(reporting) >= 2 and site.settings.features.charts:
+            chart = range_chart(metric, [
+                Series(tech.model.name, colors[tech.slug],
+                       tuple(figure for figure, _ in tech.figures[slug]))
+                for tech in reporting
+            ])
+        blocks.append(MetricBlock(slug, metric, rows, chart))
+    return blocks
+
+
+def _best_flags(values: list[float | None], better: Better) -> list[bool]:
+    """Mark the best of several values; nothing is best when all are equal or direction unknown."""
+    known = [v for v in values if v is not None]
+    if better is Better.neither or len(known) < 2 or len(set(known)) == 1:
+        return [False] * len(values)
+    best = max(known) if better is Better.higher else min(known)
+    return [v == best for v in values]
+
+
+def quick_rows(comparison: Comparison, techs: list[TechView]) -> list[Row]:
+    """The quick-comparison table: one row per attribute, one cell per technology."""
+    quick = [comparison.quick_comparison[tech.slug] for tech in techs]
+    scores = [float(row.performance_score) for row in quick]
+    complexity = [float(LEVEL_ORDER[row.complexity.value]) for row in quick]
+    rows = [
+        Row("Best for", [Cell(row.best_for or tech.model.best_for)
+                         for row, tech in zip(quick, techs, strict=True)]),
+        Row("Building complexity",
+            [Cell(LEVEL_LABELS[row.complexity.value], best)
+             for row, best in zip(quick, _best_flags(complexity, Better.lower), strict=True)],
+            "lower is better"),
+        Row("Community size", [Cell(row.community_size) for row in quick]),
+        Row("Adoption", [Cell(row.adoption) for row in quick]),
+        Row("Pricing model", [Cell(tech.model.pricing.model if tech.model.pricing else "—")
+                              for tech in techs]),
+        Row("Licence", [Cell(tech.model.license or "None (open standard)") for tech in techs]),
+        Row("Performance score",
+            [Cell(f"{row.performance_score}/10", best)
+             for row, best in zip(quick, _best_flags(scores, Better.higher), strict=True)],
+            "out of 10, higher is better"),
+    ]
+    return rows
+
+
+def section_list(context: dict[str, Any]) -> list[tuple[str, str]]:
+    """The page's sections that have content, as (anchor, title), for the section navigation."""
+    comparison: Comparison = context["comparison"]
+    techs: list[TechView] = context["techs"]
+    present = [
+        ("quick-comparison", "Quick comparison", True),
+        ("overview", "Overview", True),
+        ("pros-cons", "Pros & cons", True),
+        ("use-cases", "Use cases", any(t.use_cases for t in techs)),
+        ("performance", "Performance", bool(context["performance"])
+         or bool(comparison.benchmark_context)),
+        ("community", "Community", bool(context["community"])
+         or any(t.community for t in techs)),
+        ("pricing", "Pricing & licensing", any(t.model.pricing for t in techs)),
+        ("industry-metrics", "What to measure", bool(comparison.industry_metrics)),
+        ("code", "Code samples", any(t.code_samples for t in techs)),
+        ("side-by-side", "Side by side", comparison.side_by_side is not None
+         or bool(comparison.analysis)),
+        ("decision", "Decision guide", bool(comparison.decision_guide)),
+        ("recommendation", "Recommendation", bool(comparison.recommendation)
+         or bool(comparison.bottom_line)),
+        ("faq", "FAQ", bool(comparison.faq)),
+        ("related", "Related", bool(comparison.related)),
+    ]
+    return [(anchor, title) for anchor, title, shown in present if shown]
+
+
+def comparison_page(views: SiteViews, slug: str) -> Page:
+    site = views.site
+    comparison = site.comparisons[slug]
+    techs = [views.techs[t] for t in comparison.technologies]
+    colors = {tech.slug: PALETTE[i % len(PALETTE)] for i, tech in enumerate(techs)}
+    context: dict[str, Any] = {
+        "title": comparison.title,
+        "description": comparison.summary,
+        "slug": slug,
+        "comparison": comparison,
+        "category": site.categories[comparison.category],
+        "techs": techs,
+        "colors": colors,
+        "intro": render_markdown(comparison.intro),
+        "quick_rows": quick_rows(comparison, techs),
+        "performance": metric_blocks(site, techs, MetricGroup.performance, colors),
+        "community": metric_blocks(site, techs, MetricGroup.community, colors),
+        "cost": metric_blocks(site, techs, MetricGroup.cost, colors),
+        "benchmark_context": render_markdown(comparison.benchmark_context),
+        "community_insights": render_markdown(comparison.community_insights),
+        "cost_summary": render_markdown(comparison.cost_summary),
+        "industry_metrics": comparison.industry_metrics,
+        "side_by_side": (
+            {
+                "task": comparison.side_by_side.task,
+                "approaches": [
+                    (tech, render_markdown(comparison.side_by_side.approaches[tech.slug]))
+                    for tech in techs if tech.slug in comparison.side_by_side.approaches
+                ],
+            }
+            if comparison.side_by_side else None
+        ),
+        "analysis": render_markdown(comparison.analysis),
+        "decisions": [
+            (tech, [(render_inline(d.when), render_inline(d.because))
+                    for d in comparison.decision_guide[tech.slug]])
+            for tech in techs if tech.slug in comparison.decision_guide
+        ],
+        "recommendation": render_markdown(comparison.recommendation),
+        "bottom_line": render_markdown(comparison.bottom_line),
+        "faq": [(item.question, render_markdown(item.answer)) for item in comparison.faq],
+        "related": [
+            (item.title, comparison_url(item.comparison) if item.comparison else None,
+             item.why)
+            for item in comparison.related
+        ],
+    }
+    context["sections"] = section_list(context)
+    context["shown"] = {anchor for anchor, _ in context["sections"]}
+    charts = [block.chart for group in ("performance", "community", "cost")
+              for block in context[group] if block.chart]
+    return Page(f"{comparison_url(slug)}index.html", "comparison.html", context,
+                has_charts=bool(charts))
+
+
+def technology_page(views: SiteViews, slug: str) -> Page:
+    site = views.site
+    tech = views.techs[slug]
+    colors = {slug: PALETTE[0]}
+    context: dict[str, Any] = {
+        "title": tech.model.name,
+        "description": tech.model.summary,
+        "tech": tech,
+        "colors": colors,
+        "categories": [site.categories[c] for c in tech.model.categories],
+        "figure_blocks": [
+            block
+            for group in MetricGroup
+            for block in metric_blocks(site, [tech], group, colors)
+        ],
+        "comparisons": [
+            (site.comparisons[c], comparison_url(c)) for c in site.comparisons_with(slug)
+        ],
+    }
+    return Page(f"{technology_url(slug)}index.html", "technology.html", context)
+
+
+def home_page(views: SiteViews) -> Page:
+    site = views.site
+    settings = site.settings
+    featured = [(site.comparisons[s], comparison_url(s)) for s in settings.featured]
+    by_category = []
+    for category in site.categories.values():
+        items = [(c, comparison_url(s)) for s, c in site.comparisons.items()
+                 if c.category == category.slug]
+        techs = [views.techs[s] for s, t in site.technologies.items()
+                 if category.slug in t.categories]
+        if items or techs:
+            by_category.append((category, items, techs))
+    context = {
+        "title": settings.title,
+        "description": settings.description,
+        "featured": featured,
+        "by_category": by_category,
+        "technologies": list(views.techs.values()),
+    }
+    return Page("index.html", "home.html", context)

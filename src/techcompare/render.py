@@ -1,0 +1,84 @@
+"""Render pages through Jinja templates.
+
+Autoescaping is on for every template whatever its name, undefined variables are errors, and
+data embedded in `<script>` elements goes through `script_json`, which keeps `</script>` and
+`<!--` inert.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .assets import AssetMap
+from .pages import Page
+from .prose import render_markdown
+from .resolve import Site
+
+
+def script_json(value: Any) -> Markup:
+    """JSON safe inside a `<script>` element: `<`, `>` and `&` escaped, no NaN or Infinity."""
+    text = json.dumps(value, separators=(",", ":"), sort_keys=True, allow_nan=False,
+                      ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)
+
+
+def human_date(value: date | str) -> str:
+    """`2025-06-01` -> `1 June 2025`."""
+    day = value if isinstance(value, date) else date.fromisoformat(value)
+    return f"{day.day} {day:%B %Y}"
+
+
+class Renderer:
+    """A Jinja environment bound to one build: site settings, URLs and assets."""
+
+    def __init__(
+        self, site: Site, template_dirs: list[Path], assets: AssetMap, base_url: str
+    ) -> None:
+        self.base_url = base_url
+        self.base_path = urlsplit(base_url).path or "/"
+        self.env = Environment(
+            loader=FileSystemLoader([str(d) for d in template_dirs]),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["script_json"] = script_json
+        self.env.filters["human_date"] = human_date
+        self.env.globals.update(
+            site=site.settings,
+            footer_html=render_markdown(site.settings.footer),
+            url=self.url,
+            asset=lambda name: self.url(assets[name]),
+            has_asset=lambda name: name in assets.paths,
+        )
+
+    def url(self, path: str) -> str:
+        """A link to `path` (relative to the site root) that works under the base URL."""
+        return self.base_path + path.removeprefix("/")
+
+    def absolute_url(self, path: str) -> str | None:
+        """The public address of `path`, when the base URL names a host."""
+        if not urlsplit(self.base_url).netloc:
+            return None
+        return self.base_url + path.removeprefix("/")
+
+    def render(self, page: Page) -> str:
+        template = self.env.get_template(page.template)
+        page_path = page.path.removesuffix("index.html")
+        return template.render(
+            page=page,
+            page_url=self.url(page_path),
+            canonical=self.absolute_url(page_path),
+            **page.context,
+        )
