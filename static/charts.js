@@ -4,6 +4,34 @@
 (function () {
   "use strict";
 
+  var TRACE = {
+    type: "scatter",
+    mode: "lines+markers",
+    line: { width: 14 },
+    marker: { size: 16 },
+    showlegend: false,
+  };
+  var LAYOUT = {
+    margin: { l: 10, r: 20, t: 10, b: 50 },
+    paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "rgba(0,0,0,0)",
+    font: { family: "system-ui, sans-serif", size: 14 },
+    showlegend: false,
+    xaxis: { zeroline: false, automargin: true },
+    yaxis: { automargin: true, autorange: "reversed", fixedrange: true },
+  };
+
+  // Deep merge of plain objects; arrays and scalars of `extra` win.
+  function merge(base, extra) {
+    var out = Object.assign({}, base);
+    Object.keys(extra).forEach(function (key) {
+      var a = base[key], b = extra[key];
+      out[key] = a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(b)
+        ? merge(a, b) : b;
+    });
+    return out;
+  }
+
   function themed(layout) {
     var style = getComputedStyle(document.documentElement);
     var fg = style.getPropertyValue("--fg-muted").trim() || "#444";
@@ -20,7 +48,12 @@
     if (!source || !window.Plotly) return;
     var spec = JSON.parse(source.textContent);
     el.dataset.drawn = "1";
-    window.Plotly.newPlot(el, spec.data, themed(spec.layout), {
+    // The unit comes HTML-escaped from the build: Plotly renders tags in hover labels.
+    var hover = "%{y}: %{x:,} " + spec.unit + "<extra></extra>";
+    var data = spec.data.map(function (trace) {
+      return merge(merge(TRACE, { hovertemplate: hover }), trace);
+    });
+    window.Plotly.newPlot(el, data, themed(merge(LAYOUT, spec.layout)), {
       displayModeBar: false,
       responsive: true,
     }).then(function () {

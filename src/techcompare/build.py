@@ -29,6 +29,7 @@ class BuildOptions:
     base_url: str | None = None
     templates: Path | None = None
     today: date | None = None
+    minify: bool = True
 
 
 @dataclass
@@ -58,9 +59,10 @@ def build_site(options: BuildOptions) -> BuildReport:
     pages = build_pages(site)
     template_dirs = [d for d in (options.templates, default_templates_dir()) if d is not None]
     with staged_output(options.out) as staging:
-        assets = write_assets(default_static_dir(), staging,
-                              with_plotly=any(page.has_charts for page in pages))
-        renderer = Renderer(site, template_dirs, assets, base_url)
+        assets = write_assets(
+            default_static_dir(), staging, with_plotly=any(page.has_charts for page in pages)
+        )
+        renderer = Renderer(site, template_dirs, assets, base_url, minify=options.minify)
         for page in pages:
             target = staging / page.path
             target.parent.mkdir(parents=True, exist_ok=True)

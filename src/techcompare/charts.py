@@ -1,5 +1,9 @@
 """Chart specifications for Plotly, as plain data: the browser's plotly.js draws them.
 
+The spec holds what the data decides (values, labels, colours, axis type and title); the
+look shared by every chart (trace style, margins, fonts, theme colours) is applied by
+`static/charts.js`, so it is sent once rather than with every chart.
+
 A chart shows one metric on one axis with its unit. Each technology is a horizontal range
 (a thick line from `min` to `max`, or a dot for a single value), so readers see spreads
 instead of one invented number. Colours follow the technology's place in the comparison.
@@ -10,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .figures import format_figure
 from .models import Better, Figure, Metric
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness, on light and dark.
@@ -28,54 +31,62 @@ def range_chart(metric: Metric, series: list[Series]) -> dict[str, Any]:
     """A Plotly figure (data and layout) comparing the technologies' figures for `metric`."""
     data: list[dict[str, Any]] = []
     values: list[float] = []
+    rows: list[str] = []
     for entry in series:
+        # One trace per technology; None breaks the line between its figures.
+        xs: list[float | None] = []
+        ys: list[str | None] = []
         for figure in entry.figures:
             label = entry.name if figure.subject is None else f"{entry.name} ({figure.subject})"
-            xs = [figure.low] if figure.value is not None else [figure.low, figure.high]
-            values += xs
-            text = format_figure(figure, metric)
-            data.append({
-                "type": "scatter",
-                "mode": "lines+markers",
-                "orientation": "h",
-                "name": label,
-                "x": xs,
-                "y": [label] * len(xs),
-                "line": {"color": entry.color, "width": 14},
-                "marker": {"color": entry.color, "size": 16, "symbol": "line-ns-open"
-                           if len(xs) > 1 else "circle"},
-                "hovertemplate": f"{_hover_escape(label)}: {_hover_escape(text)}<extra></extra>",
-                "showlegend": False,
-            })
+            rows.append(label)
+            ends = [figure.low] if figure.value is not None else [figure.low, figure.high]
+            values += ends
+            if xs:
+                xs.append(None)
+                ys.append(None)
+            xs += ends
+            ys += [label] * len(ends)
+        data.append(
+            {
+                "name": entry.name,
+                "x": [_compact(x) for x in xs],
+                "y": ys,
+                "line": {"color": entry.color},
+                "marker": {"color": entry.color},
+            }
+        )
     positive = [v for v in values if v > 0]
-    log_axis = bool(positive) and len(positive) == len(values) and (
-        max(positive) / min(positive) >= 100
+    log_axis = (
+        bool(positive) and len(positive) == len(values) and (max(positive) / min(positive) >= 100)
     )
     direction = {Better.higher: " (higher is better)", Better.lower: " (lower is better)"}
     axis_title = f"{metric.unit}{direction.get(metric.better, '')}"
-    rows = len({trace["name"] for trace in data})
     return {
+        "unit": _hover_escape(metric.unit),
         "data": data,
         "layout": {
-            "height": 90 + 44 * rows,
-            "margin": {"l": 10, "r": 20, "t": 10, "b": 50},
+            "height": 90 + 44 * len(rows),
             "xaxis": {
                 "title": {"text": axis_title},
                 "type": "log" if log_axis else "linear",
-                "rangemode": "tozero" if not log_axis else "normal",
-                "zeroline": False,
-                "automargin": True,
+                "rangemode": "normal" if log_axis else "tozero",
             },
-            "yaxis": {"automargin": True, "autorange": "reversed", "fixedrange": True},
-            "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "rgba(0,0,0,0)",
-            "font": {"family": "system-ui, sans-serif", "size": 14},
-            "showlegend": False,
         },
     }
 
 
+def _compact(number: float | None) -> float | int | None:
+    """Whole numbers as ints, so the JSON reads `5000` rather than `5000.0`."""
+    if number is not None and number == int(number):
+        return int(number)
+    return number
+
+
 def _hover_escape(text: str) -> str:
     """Plotly renders a subset of HTML in hover text; keep content text literal."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("%{", "%&#123;"))
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("%{", "%&#123;")
+    )

@@ -30,16 +30,34 @@ def main() -> None:
 
 
 @main.command(epilog=EXIT_HELP)
-@click.option("--content", "content", type=click.Path(path_type=Path), default=Path("content"),
-              show_default=True, help="Folder with site.yaml, metrics.yaml, technologies/ "
-              "and comparisons/.")
-@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("site"),
-              show_default=True, help="Output folder; replaced only when the build succeeds.")
-@click.option("--base-url", default=None,
-              help="Public address of the site, such as https://example.org/sub/ "
-              "(default: base_url from site.yaml).")
-@click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              default=None, help="Folder of templates that override the default ones.")
+@click.option(
+    "--content",
+    "content",
+    type=click.Path(path_type=Path),
+    default=Path("content"),
+    show_default=True,
+    help="Folder with site.yaml, metrics.yaml, technologies/ and comparisons/.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Output folder; replaced only when the build succeeds.",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="Public address of the site, such as https://example.org/sub/ "
+    "(default: base_url from site.yaml).",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="Folder of templates that override the default ones.",
+)
 def build(content: Path, out: Path, base_url: str | None, templates: Path | None) -> None:
     """Build the site from CONTENT into OUT."""
     options = BuildOptions(content=content, out=out, base_url=base_url, templates=templates)
@@ -47,8 +65,9 @@ def build(content: Path, out: Path, base_url: str | None, templates: Path | None
         report = build_site(options)
     except ContentError as exc:
         _print_problems(exc.problems)
-        click.echo(f"Build failed: {len(exc.problems)} error(s); {out}/ was left unchanged.",
-                   err=True)
+        click.echo(
+            f"Build failed: {len(exc.problems)} error(s); {out}/ was left unchanged.", err=True
+        )
         sys.exit(1)
     except TemplateSyntaxError as exc:
         click.echo(f"{exc.filename}:{exc.lineno}: template error: {exc.message}", err=True)

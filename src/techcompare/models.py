@@ -120,13 +120,13 @@ class SiteSettings(Model):
 # --- metrics.yaml -------------------------------------------------------------------------
 
 
-class Better(str, Enum):
+class Better(Enum):
     higher = "higher"
     lower = "lower"
     neither = "neither"
 
 
-class MetricGroup(str, Enum):
+class MetricGroup(Enum):
     performance = "performance"
     community = "community"
     cost = "cost"
@@ -138,7 +138,9 @@ class Metric(Model):
         description="Unit every figure of this metric is given in, such as `requests/s`."
     )
     measures: Line = Field(description="What exactly is measured, in one sentence.")
-    better: Annotated[Better, Field(strict=False)] = Field(description="Whether a `higher` or `lower` value is better.")
+    better: Annotated[Better, Field(strict=False)] = Field(
+        description="Whether a `higher` or `lower` value is better."
+    )
     group: Annotated[MetricGroup, Field(strict=False)] = Field(
         description="Section the metric belongs to: `performance`, `community` or `cost`."
     )
@@ -289,7 +291,7 @@ class Technology(Model):
 # --- comparisons/<slug>.yaml --------------------------------------------------------------
 
 
-class Level(str, Enum):
+class Level(Enum):
     low = "low"
     medium = "medium"
     high = "high"
@@ -299,7 +301,9 @@ class QuickRow(Model):
     """One technology's column of the quick-comparison table."""
 
     best_for: Line | None = Field(None, description="Overrides the technology's `best_for` here.")
-    complexity: Annotated[Level, Field(strict=False)] = Field(description="Effort to build with it: `low`, `medium` or `high`.")
+    complexity: Annotated[Level, Field(strict=False)] = Field(
+        description="Effort to build with it: `low`, `medium` or `high`."
+    )
     community_size: Short = Field(description="Size of the community, such as `Very large`.")
     adoption: Short = Field(description="Adoption trend, such as `Rapidly increasing`.")
     performance_score: Annotated[int, Field(ge=1, le=10)] = Field(

@@ -8,6 +8,7 @@ every page that shows it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,10 +108,16 @@ def build_pages(site: Site) -> list[Page]:
     pages = [home_page(views)]
     pages += [comparison_page(views, slug) for slug in site.comparisons]
     pages += [technology_page(views, slug) for slug in site.technologies]
-    pages.append(Page("404.html", "404.html", {
-        "title": "Page not found",
-        "description": site.settings.description,
-    }))
+    pages.append(
+        Page(
+            "404.html",
+            "404.html",
+            {
+                "title": "Page not found",
+                "description": site.settings.description,
+            },
+        )
+    )
     return pages
 
 
@@ -169,8 +176,12 @@ def tech_view(site: Site, slug: str) -> TechView:
         community=community,
         pricing=pricing,
         code_samples=[
-            CodeView(sample.title, sample.language, highlight_code(sample.code, sample.language),
-                     render_markdown(sample.description))
+            CodeView(
+                sample.title,
+                sample.language,
+                highlight_code(sample.code, sample.language),
+                render_markdown(sample.description),
+            )
             for sample in tech.code_samples
         ],
         figures=figures,
@@ -194,16 +205,22 @@ def metric_blocks(
             continue
         chart = None
         if len(reporting) >= 2 and site.settings.features.charts:
-            chart = range_chart(metric, [
-                Series(tech.model.name, colors[tech.slug],
-                       tuple(figure for figure, _ in tech.figures[slug]))
-                for tech in reporting
-            ])
+            chart = range_chart(
+                metric,
+                [
+                    Series(
+                        tech.model.name,
+                        colors[tech.slug],
+                        tuple(figure for figure, _ in tech.figures[slug]),
+                    )
+                    for tech in reporting
+                ],
+            )
         blocks.append(MetricBlock(slug, metric, rows, chart))
     return blocks
 
 
-def _best_flags(values: list[float | None], better: Better) -> list[bool]:
+def _best_flags(values: Sequence[float | None], better: Better) -> list[bool]:
     """Mark the best of several values; nothing is best when all are equal or direction unknown."""
     known = [v for v in values if v is not None]
     if better is Better.neither or len(known) < 2 or len(set(known)) == 1:
@@ -218,21 +235,36 @@ def quick_rows(comparison: Comparison, techs: list[TechView]) -> list[Row]:
     scores = [float(row.performance_score) for row in quick]
     complexity = [float(LEVEL_ORDER[row.complexity.value]) for row in quick]
     rows = [
-        Row("Best for", [Cell(row.best_for or tech.model.best_for)
-                         for row, tech in zip(quick, techs, strict=True)]),
-        Row("Building complexity",
-            [Cell(LEVEL_LABELS[row.complexity.value], best)
-             for row, best in zip(quick, _best_flags(complexity, Better.lower), strict=True)],
-            "lower is better"),
+        Row(
+            "Best for",
+            [
+                Cell(row.best_for or tech.model.best_for)
+                for row, tech in zip(quick, techs, strict=True)
+            ],
+        ),
+        Row(
+            "Building complexity",
+            [
+                Cell(LEVEL_LABELS[row.complexity.value], best)
+                for row, best in zip(quick, _best_flags(complexity, Better.lower), strict=True)
+            ],
+            "lower is better",
+        ),
         Row("Community size", [Cell(row.community_size) for row in quick]),
         Row("Adoption", [Cell(row.adoption) for row in quick]),
-        Row("Pricing model", [Cell(tech.model.pricing.model if tech.model.pricing else "—")
-                              for tech in techs]),
+        Row(
+            "Pricing model",
+            [Cell(tech.model.pricing.model if tech.model.pricing else "—") for tech in techs],
+        ),
         Row("Licence", [Cell(tech.model.license or "None (open standard)") for tech in techs]),
-        Row("Performance score",
-            [Cell(f"{row.performance_score}/10", best)
-             for row, best in zip(quick, _best_flags(scores, Better.higher), strict=True)],
-            "out of 10, higher is better"),
+        Row(
+            "Performance score",
+            [
+                Cell(f"{row.performance_score}/10", best)
+                for row, best in zip(quick, _best_flags(scores, Better.higher), strict=True)
+            ],
+            "out of 10, higher is better",
+        ),
     ]
     return rows
 
@@ -246,18 +278,26 @@ def section_list(context: dict[str, Any]) -> list[tuple[str, str]]:
         ("overview", "Overview", True),
         ("pros-cons", "Pros & cons", True),
         ("use-cases", "Use cases", any(t.use_cases for t in techs)),
-        ("performance", "Performance", bool(context["performance"])
-         or bool(comparison.benchmark_context)),
-        ("community", "Community", bool(context["community"])
-         or any(t.community for t in techs)),
+        (
+            "performance",
+            "Performance",
+            bool(context["performance"]) or bool(comparison.benchmark_context),
+        ),
+        ("community", "Community", bool(context["community"]) or any(t.community for t in techs)),
         ("pricing", "Pricing & licensing", any(t.model.pricing for t in techs)),
         ("industry-metrics", "What to measure", bool(comparison.industry_metrics)),
         ("code", "Code samples", any(t.code_samples for t in techs)),
-        ("side-by-side", "Side by side", comparison.side_by_side is not None
-         or bool(comparison.analysis)),
+        (
+            "side-by-side",
+            "Side by side",
+            comparison.side_by_side is not None or bool(comparison.analysis),
+        ),
         ("decision", "Decision guide", bool(comparison.decision_guide)),
-        ("recommendation", "Recommendation", bool(comparison.recommendation)
-         or bool(comparison.bottom_line)),
+        (
+            "recommendation",
+            "Recommendation",
+            bool(comparison.recommendation) or bool(comparison.bottom_line),
+        ),
         ("faq", "FAQ", bool(comparison.faq)),
         ("related", "Related", bool(comparison.related)),
     ]
@@ -291,32 +331,44 @@ def comparison_page(views: SiteViews, slug: str) -> Page:
                 "task": comparison.side_by_side.task,
                 "approaches": [
                     (tech, render_markdown(comparison.side_by_side.approaches[tech.slug]))
-                    for tech in techs if tech.slug in comparison.side_by_side.approaches
+                    for tech in techs
+                    if tech.slug in comparison.side_by_side.approaches
                 ],
             }
-            if comparison.side_by_side else None
+            if comparison.side_by_side
+            else None
         ),
         "analysis": render_markdown(comparison.analysis),
         "decisions": [
-            (tech, [(render_inline(d.when), render_inline(d.because))
-                    for d in comparison.decision_guide[tech.slug]])
-            for tech in techs if tech.slug in comparison.decision_guide
+            (
+                tech,
+                [
+                    (render_inline(d.when), render_inline(d.because))
+                    for d in comparison.decision_guide[tech.slug]
+                ],
+            )
+            for tech in techs
+            if tech.slug in comparison.decision_guide
         ],
         "recommendation": render_markdown(comparison.recommendation),
         "bottom_line": render_markdown(comparison.bottom_line),
         "faq": [(item.question, render_markdown(item.answer)) for item in comparison.faq],
         "related": [
-            (item.title, comparison_url(item.comparison) if item.comparison else None,
-             item.why)
+            (item.title, comparison_url(item.comparison) if item.comparison else None, item.why)
             for item in comparison.related
         ],
     }
     context["sections"] = section_list(context)
     context["shown"] = {anchor for anchor, _ in context["sections"]}
-    charts = [block.chart for group in ("performance", "community", "cost")
-              for block in context[group] if block.chart]
-    return Page(f"{comparison_url(slug)}index.html", "comparison.html", context,
-                has_charts=bool(charts))
+    charts = [
+        block.chart
+        for group in ("performance", "community", "cost")
+        for block in context[group]
+        if block.chart
+    ]
+    return Page(
+        f"{comparison_url(slug)}index.html", "comparison.html", context, has_charts=bool(charts)
+    )
 
 
 def technology_page(views: SiteViews, slug: str) -> Page:
@@ -330,9 +382,7 @@ def technology_page(views: SiteViews, slug: str) -> Page:
         "colors": colors,
         "categories": [site.categories[c] for c in tech.model.categories],
         "figure_blocks": [
-            block
-            for group in MetricGroup
-            for block in metric_blocks(site, [tech], group, colors)
+            block for group in MetricGroup for block in metric_blocks(site, [tech], group, colors)
         ],
         "comparisons": [
             (site.comparisons[c], comparison_url(c)) for c in site.comparisons_with(slug)
@@ -347,10 +397,14 @@ def home_page(views: SiteViews) -> Page:
     featured = [(site.comparisons[s], comparison_url(s)) for s in settings.featured]
     by_category = []
     for category in site.categories.values():
-        items = [(c, comparison_url(s)) for s, c in site.comparisons.items()
-                 if c.category == category.slug]
-        techs = [views.techs[s] for s, t in site.technologies.items()
-                 if category.slug in t.categories]
+        items = [
+            (c, comparison_url(s))
+            for s, c in site.comparisons.items()
+            if c.category == category.slug
+        ]
+        techs = [
+            views.techs[s] for s, t in site.technologies.items() if category.slug in t.categories
+        ]
         if items or techs:
             by_category.append((category, items, techs))
     context = {

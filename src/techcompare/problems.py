@@ -7,12 +7,13 @@ them; no stage prints anything itself.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
 
-class Severity(str, Enum):
+class Severity(Enum):
     error = "error"
     warning = "warning"
 
@@ -24,7 +25,7 @@ class Problem:
     column: int
     field: str
     message: str
-    severity: Severity = Severity.error
+    severity: Severity = dataclasses.field(default=Severity.error, compare=False)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"

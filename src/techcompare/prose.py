@@ -23,7 +23,7 @@ def _validate_link(url: str) -> bool:
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": True})
     md.disable("image")  # content images would need hosting and alt text review
-    md.validateLink = _validate_link
+    md.validateLink = _validate_link  # type: ignore[method-assign]
     return md
 
 

@@ -24,8 +24,9 @@ from .resolve import Site
 
 def script_json(value: Any) -> Markup:
     """JSON safe inside a `<script>` element: `<`, `>` and `&` escaped, no NaN or Infinity."""
-    text = json.dumps(value, separators=(",", ":"), sort_keys=True, allow_nan=False,
-                      ensure_ascii=False)
+    text = json.dumps(
+        value, separators=(",", ":"), sort_keys=True, allow_nan=False, ensure_ascii=False
+    )
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return Markup(text)
@@ -41,8 +42,14 @@ class Renderer:
     """A Jinja environment bound to one build: site settings, URLs and assets."""
 
     def __init__(
-        self, site: Site, template_dirs: list[Path], assets: AssetMap, base_url: str
+        self,
+        site: Site,
+        template_dirs: list[Path],
+        assets: AssetMap,
+        base_url: str,
+        minify: bool = True,
     ) -> None:
+        self.minify = minify
         self.base_url = base_url
         self.base_path = urlsplit(base_url).path or "/"
         self.env = Environment(
@@ -76,9 +83,25 @@ class Renderer:
     def render(self, page: Page) -> str:
         template = self.env.get_template(page.template)
         page_path = page.path.removesuffix("index.html")
-        return template.render(
+        html = template.render(
             page=page,
             page_url=self.url(page_path),
             canonical=self.absolute_url(page_path),
             **page.context,
         )
+        return minify_html(html) if self.minify else html
+
+
+def minify_html(html: str) -> str:
+    """Production HTML: whitespace and comments removed, closing tags kept for any parser."""
+    import minify_html as minifier
+
+    return str(
+        minifier.minify(
+            html,
+            keep_closing_tags=True,
+            keep_html_and_head_opening_tags=True,
+            minify_css=True,
+            minify_js=False,
+        )
+    )

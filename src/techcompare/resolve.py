@@ -62,8 +62,9 @@ def resolve_site(content: LoadedContent, today: date | None = None) -> Site | No
         _check_comparison(problems, comparison, content, categories)
     for index, slug in enumerate(settings.featured):
         if slug not in content.comparisons:
-            _unknown(problems, content.site, ("featured", index), "comparison", slug,
-                     content.comparisons)
+            _unknown(
+                problems, content.site, ("featured", index), "comparison", slug, content.comparisons
+            )
 
     if problems.errors:
         return None
@@ -71,8 +72,9 @@ def resolve_site(content: LoadedContent, today: date | None = None) -> Site | No
         settings=settings,
         metrics=metrics,
         categories=categories,
-        technologies={slug: content.technologies[slug].model
-                      for slug in sorted(content.technologies)},
+        technologies={
+            slug: content.technologies[slug].model for slug in sorted(content.technologies)
+        },
         comparisons={slug: content.comparisons[slug].model for slug in sorted(content.comparisons)},
     )
 
@@ -116,10 +118,14 @@ def _check_technology(
         _check_figure(problems, source, loc, figure, group, metrics, today)
         key = (figure.metric, figure.subject)
         if key in seen:
-            _report(problems, source, loc,
-                    f"a second figure for metric `{figure.metric}`"
-                    + (f" and subject `{figure.subject}`" if figure.subject else "")
-                    + "; give each a different `subject`")
+            _report(
+                problems,
+                source,
+                loc,
+                f"a second figure for metric `{figure.metric}`"
+                + (f" and subject `{figure.subject}`" if figure.subject else "")
+                + "; give each a different `subject`",
+            )
         seen[key] = loc
 
 
@@ -137,22 +143,38 @@ def _check_figure(
         _unknown(problems, source, (*loc, "metric"), "metric", figure.metric, metrics)
         return
     if metric.group is not group:
-        _report(problems, source, (*loc, "metric"),
-                f"metric `{figure.metric}` belongs to group `{metric.group.value}`, "
-                f"but this section takes `{group.value}` metrics")
+        _report(
+            problems,
+            source,
+            (*loc, "metric"),
+            f"metric `{figure.metric}` belongs to group `{metric.group.value}`, "
+            f"but this section takes `{group.value}` metrics",
+        )
     for name in ("value", "min", "max"):
         number = getattr(figure, name)
         if number is None:
             continue
         if number < 0 and not metric.allow_negative:
-            _report(problems, source, (*loc, name),
-                    f"{metric.label} cannot be negative (got {number:g})")
+            _report(
+                problems,
+                source,
+                (*loc, name),
+                f"{metric.label} cannot be negative (got {number:g})",
+            )
         if metric.integer and number != int(number):
-            _report(problems, source, (*loc, name),
-                    f"{metric.label} is a count: expected a whole number (got {number:g})")
+            _report(
+                problems,
+                source,
+                (*loc, name),
+                f"{metric.label} is a count: expected a whole number (got {number:g})",
+            )
     if figure.as_of is not None and figure.as_of > today:
-        _report(problems, source, (*loc, "as_of"),
-                f"as-of date {figure.as_of.isoformat()} is in the future")
+        _report(
+            problems,
+            source,
+            (*loc, "as_of"),
+            f"as-of date {figure.as_of.isoformat()} is in the future",
+        )
 
 
 def _check_comparison(
@@ -169,13 +191,26 @@ def _check_comparison(
         if slug not in known:
             _unknown(problems, source, ("technologies", index), "technology", slug, known)
     expected = set(comparison.technologies)
-    _check_keys(problems, source, ("quick_comparison",), comparison.quick_comparison,
-                expected, required=True)
-    _check_keys(problems, source, ("decision_guide",), comparison.decision_guide,
-                expected, required=False)
+    _check_keys(
+        problems,
+        source,
+        ("quick_comparison",),
+        comparison.quick_comparison,
+        expected,
+        required=True,
+    )
+    _check_keys(
+        problems, source, ("decision_guide",), comparison.decision_guide, expected, required=False
+    )
     if comparison.side_by_side is not None:
-        _check_keys(problems, source, ("side_by_side", "approaches"),
-                    comparison.side_by_side.approaches, expected, required=False)
+        _check_keys(
+            problems,
+            source,
+            ("side_by_side", "approaches"),
+            comparison.side_by_side.approaches,
+            expected,
+            required=False,
+        )
     for index, related in enumerate(comparison.related):
         if related.comparison is None:
             continue
@@ -183,8 +218,7 @@ def _check_comparison(
         if related.comparison == source.slug:
             _report(problems, source, loc, "a comparison cannot be related to itself")
         elif related.comparison not in content.comparisons:
-            _unknown(problems, source, loc, "comparison", related.comparison,
-                     content.comparisons)
+            _unknown(problems, source, loc, "comparison", related.comparison, content.comparisons)
 
 
 def _check_keys(
@@ -198,9 +232,13 @@ def _check_keys(
     """Keys of a per-technology mapping must be the comparison's technologies."""
     for key in mapping:
         if key not in expected:
-            _report(problems, source, (*loc, key),
-                    f"`{key}` is not one of this comparison's technologies "
-                    f"({', '.join(sorted(expected))})")
+            _report(
+                problems,
+                source,
+                (*loc, key),
+                f"`{key}` is not one of this comparison's technologies "
+                f"({', '.join(sorted(expected))})",
+            )
     if required:
         missing = sorted(expected - set(mapping))
         if missing:
