@@ -70,6 +70,8 @@ def range_chart(metric: Metric, series: list[Series]) -> dict[str, Any]:
                 "title": {"text": axis_title},
                 "type": "log" if log_axis else "linear",
                 "rangemode": "normal" if log_axis else "tozero",
+                # Label only the powers of ten on a log axis; the 2s and 5s between clutter it.
+                **({"dtick": 1} if log_axis else {}),
             },
         },
     }

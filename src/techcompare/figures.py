@@ -20,6 +20,6 @@ def format_figure(figure: Figure, metric: Metric) -> str:
         amount = format_number(figure.value)
     else:
         amount = f"{format_number(figure.low)}–{format_number(figure.high)}"
-    prefix = "~" if figure.approximate else ""
+    prefix = ("<" if figure.or_less else "") + ("~" if figure.approximate else "")
     suffix = "+" if figure.or_more else ""
     return f"{prefix}{amount}{suffix} {metric.unit}"

@@ -170,6 +170,7 @@ class Figure(Model):
     max: Number | None = Field(None, description="Upper end of a range, in the metric's unit.")
     approximate: bool = Field(False, description="The figure is an estimate (shown with ~).")
     or_more: bool = Field(False, description="The figure is a lower bound (shown with +).")
+    or_less: bool = Field(False, description="The figure is an upper bound (shown with <).")
     subject: Line | None = Field(
         None, description="What the figure is about when it is narrower, e.g. `ws library`."
     )
@@ -188,6 +189,8 @@ class Figure(Model):
             raise ValueError("give `value`, or both `min` and `max`")
         elif self.min > self.max:
             raise ValueError(f"`min` ({self.min:g}) is greater than `max` ({self.max:g})")
+        if self.or_more and self.or_less:
+            raise ValueError("a figure cannot be both `or_more` and `or_less`")
         for number in (self.value, self.min, self.max):
             if number is not None and not math.isfinite(number):
                 raise ValueError("figures must be finite numbers")
@@ -301,6 +304,9 @@ class QuickRow(Model):
     """One technology's column of the quick-comparison table."""
 
     best_for: Line | None = Field(None, description="Overrides the technology's `best_for` here.")
+    pricing_model: Short | None = Field(
+        None, description="Overrides the technology's `pricing.model` here."
+    )
     complexity: Annotated[Level, Field(strict=False)] = Field(
         description="Effort to build with it: `low`, `medium` or `high`."
     )

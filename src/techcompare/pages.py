@@ -91,6 +91,7 @@ class MetricBlock:
     slug: str
     metric: Metric
     rows: list[tuple[TechView, list[FigureView]]]
+    missing: list[TechView]
     chart: dict[str, Any] | None
 
 
@@ -199,10 +200,15 @@ def metric_blocks(
     for slug, metric in site.metrics.items():
         if metric.group is not group:
             continue
-        rows = [(tech, [view for _, view in tech.figures.get(slug, [])]) for tech in techs]
-        reporting = [tech for tech, views in rows if views]
+        rows = [
+            (tech, [view for _, view in tech.figures[slug]])
+            for tech in techs
+            if slug in tech.figures
+        ]
+        reporting = [tech for tech, _ in rows]
         if not reporting:
             continue
+        missing = [tech for tech in techs if slug not in tech.figures]
         chart = None
         if len(reporting) >= 2 and site.settings.features.charts:
             chart = range_chart(
@@ -216,7 +222,7 @@ def metric_blocks(
                     for tech in reporting
                 ],
             )
-        blocks.append(MetricBlock(slug, metric, rows, chart))
+        blocks.append(MetricBlock(slug, metric, rows, missing, chart))
     return blocks
 
 
@@ -254,7 +260,10 @@ def quick_rows(comparison: Comparison, techs: list[TechView]) -> list[Row]:
         Row("Adoption", [Cell(row.adoption) for row in quick]),
         Row(
             "Pricing model",
-            [Cell(tech.model.pricing.model if tech.model.pricing else "—") for tech in techs],
+            [
+                Cell(row.pricing_model or (tech.model.pricing.model if tech.model.pricing else "—"))
+                for row, tech in zip(quick, techs, strict=True)
+            ],
         ),
         Row("Licence", [Cell(tech.model.license or "None (open standard)") for tech in techs]),
         Row(
