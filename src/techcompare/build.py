@@ -16,7 +16,8 @@ from .assets import write_assets
 from .loading import load_content
 from .output import staged_output
 from .pages import build_pages
-from .problems import ContentError, Problem
+from .problems import ContentError, Problem, Problems
+from .quality import check_quality
 from .render import Renderer
 from .resolve import Site, resolve_site
 from .theme import default_static_dir, default_templates_dir
@@ -30,6 +31,7 @@ class BuildOptions:
     templates: Path | None = None
     today: date | None = None
     minify: bool = True
+    strict: bool = False
 
 
 @dataclass
@@ -40,19 +42,29 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def load_site(content_dir: Path, today: date | None = None) -> tuple[Site, list[Problem]]:
-    """Load and resolve the content; raise ContentError listing every error found."""
+def check_content(content_dir: Path, today: date | None = None) -> tuple[Site | None, Problems]:
+    """Load, resolve and review the content: the site (None on errors) and every problem."""
     content = load_content(content_dir)
     site = resolve_site(content, today=today)
-    if site is None or content.problems.errors:
-        raise ContentError(content.problems.errors)
-    return site, content.problems.warnings
+    if site is not None:
+        check_quality(content, site, today=today)
+    return site, content.problems
+
+
+def load_site(content_dir: Path, today: date | None = None) -> tuple[Site, list[Problem]]:
+    """Load and resolve the content; raise ContentError listing every error found."""
+    site, problems = check_content(content_dir, today)
+    if site is None or problems.errors:
+        raise ContentError(problems.errors, problems.warnings)
+    return site, problems.warnings
 
 
 def build_site(options: BuildOptions) -> BuildReport:
     """Build the whole site from `options.content` into `options.out`."""
     started = time.perf_counter()
     site, warnings = load_site(options.content, options.today)
+    if options.strict and warnings:
+        raise ContentError(warnings)
     base_url = options.base_url or site.settings.base_url
     if not base_url.endswith("/"):
         base_url += "/"

@@ -107,11 +107,13 @@ def _content_files(content: LoadedContent, folder: str) -> list[Path]:
 
 
 def _display(root: Path, path: Path) -> str:
-    """The path as an editor sees it: relative to the content folder's parent."""
-    try:
-        return str(path.relative_to(root.parent))
-    except ValueError:
-        return str(path)
+    """The path as an editor sees it: relative to the working directory when inside it
+    (so editors and CI annotations can open it), else relative to the content's parent."""
+    absolute = path.absolute()
+    for base in (Path.cwd(), root.absolute().parent):
+        if absolute.is_relative_to(base):
+            return str(absolute.relative_to(base))
+    return str(path)
 
 
 def _load_one(

@@ -78,6 +78,7 @@ class Problems:
 class ContentError(Exception):
     """Raised at the end of a stage when content had errors; carries all of them."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None) -> None:
         super().__init__(f"{len(problems)} problem(s) in content")
         self.problems = problems
+        self.warnings = warnings or []

@@ -1,0 +1,109 @@
+"""Content-quality warnings: things that are valid but make a worse page.
+
+Input: the loaded content and its resolved `Site`. Output: warnings added to the content's
+`Problems`, each at the file, line and field to improve. Nothing here stops a build unless
+the editor asks for `--strict`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .loading import LoadedContent, Source
+from .models import Comparison, Figure, Technology
+from .problems import Severity
+from .resolve import Site
+
+REVIEW_MAX_AGE_DAYS = 365
+
+# Optional parts of a comparison page, by field, with the words a warning uses for them.
+COMPARISON_SECTIONS = {
+    "intro": "the introduction",
+    "benchmark_context": "the benchmark context",
+    "community_insights": "the community insights",
+    "cost_summary": "the cost summary",
+    "industry_metrics": "the industry metrics",
+    "side_by_side": "the side-by-side task",
+    "analysis": "the analysis",
+    "decision_guide": "the decision guide",
+    "recommendation": "the recommendation",
+    "bottom_line": "the bottom line",
+    "faq": "the FAQ",
+    "related": "the related comparisons",
+}
+
+
+def check_quality(content: LoadedContent, site: Site, today: date | None = None) -> None:
+    """Add content-quality warnings for `site` to `content.problems`."""
+    today = today or date.today()
+    used = {slug for c in site.comparisons.values() for slug in c.technologies}
+    for slug, source in content.technologies.items():
+        _technology_warnings(content, source, today)
+        if slug not in used:
+            _warn(content, source, (), "no comparison uses this technology yet")
+    for comparison in content.comparisons.values():
+        _comparison_warnings(content, comparison, site)
+
+
+def _warn(
+    content: LoadedContent, source: Source[Any], loc: tuple[str | int, ...], msg: str
+) -> None:
+    line, column = source.position(loc)
+    content.problems.add(source.display, line, column, loc, msg, Severity.warning)
+
+
+def _figures(tech: Technology) -> list[tuple[tuple[str | int, ...], Figure]]:
+    found: list[tuple[tuple[str | int, ...], Figure]] = [
+        (("benchmarks", i), f) for i, f in enumerate(tech.benchmarks)
+    ]
+    if tech.community:
+        found += [(("community", "figures", i), f) for i, f in enumerate(tech.community.figures)]
+    if tech.pricing and tech.pricing.total_cost:
+        found.append((("pricing", "total_cost"), tech.pricing.total_cost))
+    return found
+
+
+def _technology_warnings(content: LoadedContent, source: Source[Technology], today: date) -> None:
+    tech = source.model
+    for loc, figure in _figures(tech):
+        if figure.source is None:
+            _warn(content, source, loc, "figure has no `source`: readers cannot check it")
+        if figure.as_of is None:
+            _warn(content, source, loc, "figure has no `as_of` date: readers cannot tell its age")
+    age = (today - tech.reviewed_on).days
+    if age > REVIEW_MAX_AGE_DAYS:
+        _warn(
+            content,
+            source,
+            ("reviewed_on",),
+            f"last reviewed {age} days ago ({tech.reviewed_on.isoformat()}); "
+            "check the facts and update `reviewed_on`",
+        )
+
+
+def _comparison_warnings(content: LoadedContent, source: Source[Comparison], site: Site) -> None:
+    comparison = source.model
+    for name, words in COMPARISON_SECTIONS.items():
+        if not getattr(comparison, name):
+            _warn(content, source, (name,), f"{words} is empty; the page will skip that section")
+    for slug in comparison.technologies:
+        if comparison.decision_guide and slug not in comparison.decision_guide:
+            _warn(content, source, ("decision_guide",), f"no `Choose … if` situations for `{slug}`")
+    techs = {slug: site.technologies[slug] for slug in comparison.technologies}
+    reported: dict[str, set[str]] = {}
+    for slug, tech in techs.items():
+        for _, figure in _figures(tech):
+            reported.setdefault(figure.metric, set()).add(slug)
+    for metric, slugs in sorted(reported.items()):
+        missing = sorted(set(techs) - slugs)
+        # A metric only one technology reports is that technology's own; flag gaps in
+        # metrics that several report, where a missing figure leaves a hole in the chart.
+        if len(slugs) >= 2 and missing:
+            _warn(
+                content,
+                source,
+                ("technologies",),
+                f"`{metric}` is reported by {', '.join(sorted(slugs))} "
+                f"but not by {', '.join(missing)}",
+            )
