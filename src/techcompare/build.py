@@ -7,15 +7,17 @@ fails.
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .assets import write_assets
-from .loading import load_content
+from .assets import AssetMap, write_assets
+from .loading import LoadCache, load_content
 from .output import staged_output
-from .pages import build_pages
+from .pages import PageDeriver, PageSpec, TechViewCache, plan_pages
 from .problems import ContentError, Problem, Problems
 from .quality import check_quality
 from .render import Renderer
@@ -40,20 +42,25 @@ class BuildReport:
     pages: int = 0
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
 
 
-def check_content(content_dir: Path, today: date | None = None) -> tuple[Site | None, Problems]:
+def check_content(
+    content_dir: Path, today: date | None = None, cache: LoadCache | None = None
+) -> tuple[Site | None, Problems]:
     """Load, resolve and review the content: the site (None on errors) and every problem."""
-    content = load_content(content_dir)
+    content = load_content(content_dir, cache)
     site = resolve_site(content, today=today)
     if site is not None:
         check_quality(content, site, today=today)
     return site, content.problems
 
 
-def load_site(content_dir: Path, today: date | None = None) -> tuple[Site, list[Problem]]:
+def load_site(
+    content_dir: Path, today: date | None = None, cache: LoadCache | None = None
+) -> tuple[Site, list[Problem]]:
     """Load and resolve the content; raise ContentError listing every error found."""
-    site, problems = check_content(content_dir, today)
+    site, problems = check_content(content_dir, today, cache)
     if site is None or problems.errors:
         raise ContentError(problems.errors, problems.warnings)
     return site, problems.warnings
@@ -61,22 +68,100 @@ def load_site(content_dir: Path, today: date | None = None) -> tuple[Site, list[
 
 def build_site(options: BuildOptions) -> BuildReport:
     """Build the whole site from `options.content` into `options.out`."""
-    started = time.perf_counter()
-    site, warnings = load_site(options.content, options.today)
-    if options.strict and warnings:
-        raise ContentError(warnings)
-    base_url = options.base_url or site.settings.base_url
-    if not base_url.endswith("/"):
-        base_url += "/"
-    pages = build_pages(site)
-    template_dirs = [d for d in (options.templates, default_templates_dir()) if d is not None]
-    with staged_output(options.out) as staging:
-        assets = write_assets(
-            default_static_dir(), staging, with_plotly=any(page.has_charts for page in pages)
-        )
-        renderer = Renderer(site, template_dirs, assets, base_url, minify=options.minify)
-        for page in pages:
-            target = staging / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(renderer.render(page), encoding="utf-8")
-    return BuildReport(options.out, len(pages), time.perf_counter() - started, warnings)
+    return SiteBuilder(options).build()
+
+
+class SiteBuilder:
+    """Builds a site, then rebuilds it after changes, re-rendering only the pages they affect.
+
+    `build` always renders everything into a fresh folder and swaps it in. `rebuild` takes the
+    changed content files; when only content changed it re-renders the pages whose
+    dependencies changed and rewrites those whose bytes differ, in place. A change to
+    templates or static files (or anything unknown) falls back to `build`.
+    """
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.load_cache = LoadCache()
+        self.tech_cache = TechViewCache()
+        self.specs: dict[str, PageSpec] = {}
+        self.assets: AssetMap | None = None
+
+    def _load(self) -> tuple[Site, list[Problem]]:
+        site, warnings = load_site(self.options.content, self.options.today, self.load_cache)
+        if self.options.strict and warnings:
+            raise ContentError(warnings)
+        return site, warnings
+
+    def _renderer(self, site: Site, assets: AssetMap) -> Renderer:
+        options = self.options
+        base_url = options.base_url or site.settings.base_url
+        if not base_url.endswith("/"):
+            base_url += "/"
+        template_dirs = [d for d in (options.templates, default_templates_dir()) if d]
+        return Renderer(site, template_dirs, assets, base_url, minify=options.minify)
+
+    def build(self) -> BuildReport:
+        """Render every page into a fresh folder and swap it into place."""
+        started = time.perf_counter()
+        site, warnings = self._load()
+        specs = plan_pages(site)
+        deriver = PageDeriver(site, self.tech_cache)
+        with staged_output(self.options.out) as staging:
+            assets = write_assets(
+                default_static_dir(), staging, with_plotly=site.settings.features.charts
+            )
+            renderer = self._renderer(site, assets)
+            for spec in specs:
+                _write_page(staging / spec.path, renderer.render(deriver.page(spec)))
+        self.specs = {spec.path: spec for spec in specs}
+        self.assets = assets
+        report = BuildReport(self.options.out, len(specs), time.perf_counter() - started)
+        report.warnings = warnings
+        report.written = [spec.path for spec in specs]
+        return report
+
+    def rebuild(self, changed: Iterable[Path]) -> BuildReport:
+        """Bring the output up to date after `changed` files changed."""
+        started = time.perf_counter()
+        if self.assets is None:
+            return self.build()
+        assets = self.assets
+        content_root = self.options.content.absolute()
+        keys: set[str] = set()
+        for path in changed:
+            absolute = path.absolute()
+            if not absolute.is_relative_to(content_root):
+                return self.build()
+            keys.add(absolute.relative_to(content_root).as_posix())
+        site, warnings = self._load()
+        specs = plan_pages(site)
+        affected = [spec for spec in specs if spec.deps & keys or self.specs.get(spec.path) != spec]
+        deriver = PageDeriver(site, self.tech_cache)
+        renderer = self._renderer(site, assets)
+        out = self.options.out
+        written = []
+        for spec in affected:
+            if _write_page(out / spec.path, renderer.render(deriver.page(spec)), if_changed=True):
+                written.append(spec.path)
+        current = {spec.path for spec in specs}
+        for gone in sorted(set(self.specs) - current):
+            (out / gone).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                (out / gone).parent.rmdir()
+            written.append(gone)
+        self.specs = {spec.path: spec for spec in specs}
+        report = BuildReport(out, len(affected), time.perf_counter() - started)
+        report.warnings = warnings
+        report.written = written
+        return report
+
+
+def _write_page(target: Path, html: str, if_changed: bool = False) -> bool:
+    """Write `html` to `target`; with `if_changed`, leave an identical file untouched."""
+    data = html.encode("utf-8")
+    if if_changed and target.exists() and target.read_bytes() == data:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return True

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from .models import SLUG_PATTERN, Comparison, MetricRegistry, SiteSettings, Technology
-from .problems import Problems
+from .problems import Problem, Problems
 from .yaml_source import YamlDocument, YamlError, read_yaml_file
 
 M = TypeVar("M", bound=BaseModel)
@@ -44,15 +44,29 @@ class Source(Generic[M]):
 class LoadedContent:
     root: Path
     problems: Problems = field(default_factory=Problems)
+    cache: LoadCache | None = None
     site: Source[SiteSettings] | None = None
     metrics: Source[MetricRegistry] | None = None
     technologies: dict[str, Source[Technology]] = field(default_factory=dict)
     comparisons: dict[str, Source[Comparison]] = field(default_factory=dict)
 
 
-def load_content(root: Path) -> LoadedContent:
+@dataclass
+class LoadCache:
+    """Loaded files kept between runs (serve, incremental builds), keyed by path.
+
+    A file whose size, modification time and inode are unchanged is not read again: its
+    `Source` (the very same model objects) and its problems are reused.
+    """
+
+    entries: dict[Path, tuple[tuple[int, int, int], Source[Any] | None, list[Problem]]] = field(
+        default_factory=dict
+    )
+
+
+def load_content(root: Path, cache: LoadCache | None = None) -> LoadedContent:
     """Read and validate every content file under `root`; problems are collected, not raised."""
-    content = LoadedContent(root=root)
+    content = LoadedContent(root=root, cache=cache)
     if not root.is_dir():
         content.problems.add(root, 1, 1, "", "content folder not found")
         return content
@@ -118,6 +132,28 @@ def _display(root: Path, path: Path) -> str:
 
 def _load_one(
     content: LoadedContent, path: Path, model: type[M], required: bool = False
+) -> Source[M] | None:
+    """Load one file, through the cache when the file has not changed since last time."""
+    if content.cache is None:
+        return _read_and_validate(content, path, model, required)
+    try:
+        info = path.stat()
+        stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
+    except OSError:
+        content.cache.entries.pop(path, None)
+        return _read_and_validate(content, path, model, required)
+    cached = content.cache.entries.get(path)
+    if cached is not None and cached[0] == stamp:
+        content.problems.items.extend(cached[2])
+        return cached[1]
+    before = len(content.problems.items)
+    source = _read_and_validate(content, path, model, required)
+    content.cache.entries[path] = (stamp, source, content.problems.items[before:])
+    return source
+
+
+def _read_and_validate(
+    content: LoadedContent, path: Path, model: type[M], required: bool
 ) -> Source[M] | None:
     shown = _display(content.root, path)
     if not path.exists():

@@ -95,31 +95,99 @@ class MetricBlock:
     chart: dict[str, Any] | None
 
 
-@dataclass
-class SiteViews:
-    """Views shared by all pages of one build."""
+@dataclass(frozen=True)
+class PageSpec:
+    """A page to build, known before its data is derived: what it is and what it reads.
 
-    site: Site
-    techs: dict[str, TechView] = field(default_factory=dict)
+    `deps` names the content files (relative to the content folder) whose change can change
+    the page; an incremental build re-renders exactly the pages whose deps changed.
+    """
+
+    path: str
+    kind: str
+    slug: str | None
+    deps: frozenset[str]
+
+
+SITE_KEY = "site.yaml"
+METRICS_KEY = "metrics.yaml"
+
+
+def technology_key(slug: str) -> str:
+    return f"technologies/{slug}.yaml"
+
+
+def comparison_key(slug: str) -> str:
+    return f"comparisons/{slug}.yaml"
+
+
+def plan_pages(site: Site) -> list[PageSpec]:
+    """Every page of the site with its dependencies, in a stable order."""
+    base = {SITE_KEY, METRICS_KEY}
+    everything = (
+        base
+        | {technology_key(s) for s in site.technologies}
+        | {comparison_key(s) for s in site.comparisons}
+    )
+    specs = [PageSpec("index.html", "home", None, frozenset(everything))]
+    for slug, comparison in site.comparisons.items():
+        deps = base | {comparison_key(slug)} | {technology_key(t) for t in comparison.technologies}
+        specs.append(
+            PageSpec(f"{comparison_url(slug)}index.html", "comparison", slug, frozenset(deps))
+        )
+    for slug in site.technologies:
+        deps = (
+            base | {technology_key(slug)} | {comparison_key(c) for c in site.comparisons_with(slug)}
+        )
+        specs.append(
+            PageSpec(f"{technology_url(slug)}index.html", "technology", slug, frozenset(deps))
+        )
+    specs.append(PageSpec("404.html", "404", None, frozenset({SITE_KEY})))
+    return specs
+
+
+@dataclass
+class TechViewCache:
+    """Rendered technologies kept between builds, reused while the model and metrics are the
+    same objects (the loader hands back the same objects for unchanged files)."""
+
+    entries: dict[str, tuple[Technology, dict[str, Metric], TechView]] = field(default_factory=dict)
+
+
+class PageDeriver:
+    """Derives the data of any page of one site, rendering each technology's prose once."""
+
+    def __init__(self, site: Site, cache: TechViewCache | None = None) -> None:
+        self.site = site
+        self.cache = cache if cache is not None else TechViewCache()
+
+    def tech(self, slug: str) -> TechView:
+        model = self.site.technologies[slug]
+        cached = self.cache.entries.get(slug)
+        if cached and cached[0] is model and cached[1] is self.site.metrics:
+            return cached[2]
+        view = tech_view(self.site, slug)
+        self.cache.entries[slug] = (model, self.site.metrics, view)
+        return view
+
+    def page(self, spec: PageSpec) -> Page:
+        if spec.kind == "home":
+            return home_page(self)
+        if spec.kind == "comparison" and spec.slug:
+            return comparison_page(self, spec.slug)
+        if spec.kind == "technology" and spec.slug:
+            return technology_page(self, spec.slug)
+        return Page(
+            spec.path,
+            "404.html",
+            {"title": "Page not found", "description": self.site.settings.description},
+        )
 
 
 def build_pages(site: Site) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
-    views = SiteViews(site, {slug: tech_view(site, slug) for slug in site.technologies})
-    pages = [home_page(views)]
-    pages += [comparison_page(views, slug) for slug in site.comparisons]
-    pages += [technology_page(views, slug) for slug in site.technologies]
-    pages.append(
-        Page(
-            "404.html",
-            "404.html",
-            {
-                "title": "Page not found",
-                "description": site.settings.description,
-            },
-        )
-    )
-    return pages
+    deriver = PageDeriver(site)
+    return [deriver.page(spec) for spec in plan_pages(site)]
 
 
 def comparison_url(slug: str) -> str:
@@ -313,10 +381,10 @@ def section_list(context: dict[str, Any]) -> list[tuple[str, str]]:
     return [(anchor, title) for anchor, title, shown in present if shown]
 
 
-def comparison_page(views: SiteViews, slug: str) -> Page:
+def comparison_page(views: PageDeriver, slug: str) -> Page:
     site = views.site
     comparison = site.comparisons[slug]
-    techs = [views.techs[t] for t in comparison.technologies]
+    techs = [views.tech(t) for t in comparison.technologies]
     colors = {tech.slug: PALETTE[i % len(PALETTE)] for i, tech in enumerate(techs)}
     context: dict[str, Any] = {
         "title": comparison.title,
@@ -380,9 +448,9 @@ def comparison_page(views: SiteViews, slug: str) -> Page:
     )
 
 
-def technology_page(views: SiteViews, slug: str) -> Page:
+def technology_page(views: PageDeriver, slug: str) -> Page:
     site = views.site
-    tech = views.techs[slug]
+    tech = views.tech(slug)
     colors = {slug: PALETTE[0]}
     context: dict[str, Any] = {
         "title": tech.model.name,
@@ -400,7 +468,7 @@ def technology_page(views: SiteViews, slug: str) -> Page:
     return Page(f"{technology_url(slug)}index.html", "technology.html", context)
 
 
-def home_page(views: SiteViews) -> Page:
+def home_page(views: PageDeriver) -> Page:
     site = views.site
     settings = site.settings
     featured = [(site.comparisons[s], comparison_url(s)) for s in settings.featured]
@@ -412,7 +480,7 @@ def home_page(views: SiteViews) -> Page:
             if c.category == category.slug
         ]
         techs = [
-            views.techs[s] for s, t in site.technologies.items() if category.slug in t.categories
+            views.tech(s) for s, t in site.technologies.items() if category.slug in t.categories
         ]
         if items or techs:
             by_category.append((category, items, techs))
@@ -421,6 +489,6 @@ def home_page(views: SiteViews) -> Page:
         "description": settings.description,
         "featured": featured,
         "by_category": by_category,
-        "technologies": list(views.techs.values()),
+        "technologies": [views.tech(slug) for slug in site.technologies],
     }
     return Page("index.html", "home.html", context)

@@ -49,7 +49,7 @@ def resolve_site(content: LoadedContent, today: date | None = None) -> Site | No
     if content.site is None or content.metrics is None:
         return None
     settings = content.site.model
-    metrics = dict(content.metrics.model.metrics)
+    metrics = content.metrics.model.metrics  # the same object while metrics.yaml is unchanged
     categories: dict[str, Category] = {}
     for index, category in enumerate(settings.categories):
         if category.slug in categories:
