@@ -22,6 +22,7 @@ from .problems import ContentError, Problem, Problems
 from .quality import check_quality
 from .render import Renderer
 from .resolve import Site, resolve_site
+from .site_files import site_files
 from .theme import default_static_dir, default_templates_dir
 
 
@@ -114,6 +115,8 @@ class SiteBuilder:
             renderer = self._renderer(site, assets)
             for spec in specs:
                 _write_page(staging / spec.path, renderer.render(deriver.page(spec)))
+            for name, data in site_files(site, specs, renderer.link_for_host()).items():
+                (staging / name).write_bytes(data)
         self.specs = {spec.path: spec for spec in specs}
         self.assets = assets
         report = BuildReport(self.options.out, len(specs), time.perf_counter() - started)
@@ -144,6 +147,9 @@ class SiteBuilder:
         for spec in affected:
             if _write_page(out / spec.path, renderer.render(deriver.page(spec)), if_changed=True):
                 written.append(spec.path)
+        for name, data in site_files(site, specs, renderer.link_for_host()).items():
+            if _write_file(out / name, data, if_changed=True):
+                written.append(name)
         current = {spec.path for spec in specs}
         for gone in sorted(set(self.specs) - current):
             (out / gone).unlink(missing_ok=True)
@@ -159,7 +165,10 @@ class SiteBuilder:
 
 def _write_page(target: Path, html: str, if_changed: bool = False) -> bool:
     """Write `html` to `target`; with `if_changed`, leave an identical file untouched."""
-    data = html.encode("utf-8")
+    return _write_file(target, html.encode("utf-8"), if_changed)
+
+
+def _write_file(target: Path, data: bytes, if_changed: bool = False) -> bool:
     if if_changed and target.exists() and target.read_bytes() == data:
         return False
     target.parent.mkdir(parents=True, exist_ok=True)

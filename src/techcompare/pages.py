@@ -33,6 +33,7 @@ class Page:
     template: str
     context: dict[str, Any]
     has_charts: bool = False
+    kind: str = "page"
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,8 @@ class PageDeriver:
         return Page(
             spec.path,
             "404.html",
-            {"title": "Page not found", "description": self.site.settings.description},
+            kind="404",
+            context={"title": "Page not found", "description": self.site.settings.description},
         )
 
 
@@ -444,7 +446,11 @@ def comparison_page(views: PageDeriver, slug: str) -> Page:
         if block.chart
     ]
     return Page(
-        f"{comparison_url(slug)}index.html", "comparison.html", context, has_charts=bool(charts)
+        f"{comparison_url(slug)}index.html",
+        "comparison.html",
+        context,
+        has_charts=bool(charts),
+        kind="comparison",
     )
 
 
@@ -465,7 +471,7 @@ def technology_page(views: PageDeriver, slug: str) -> Page:
             (site.comparisons[c], comparison_url(c)) for c in site.comparisons_with(slug)
         ],
     }
-    return Page(f"{technology_url(slug)}index.html", "technology.html", context)
+    return Page(f"{technology_url(slug)}index.html", "technology.html", context, kind="technology")
 
 
 def home_page(views: PageDeriver) -> Page:
@@ -491,4 +497,4 @@ def home_page(views: PageDeriver) -> Page:
         "by_category": by_category,
         "technologies": [views.tech(slug) for slug in site.technologies],
     }
-    return Page("index.html", "home.html", context)
+    return Page("index.html", "home.html", context, kind="home")

@@ -8,11 +8,13 @@ data embedded in `<script>` elements goes through `script_json`, which keeps `</
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import minify_html as minifier
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -20,6 +22,7 @@ from .assets import AssetMap
 from .pages import Page
 from .prose import render_markdown
 from .resolve import Site
+from .structured_data import json_ld
 
 
 def script_json(value: Any) -> Markup:
@@ -50,6 +53,7 @@ class Renderer:
         minify: bool = True,
     ) -> None:
         self.minify = minify
+        self.site_title = site.settings.title
         self.base_url = base_url
         self.base_path = urlsplit(base_url).path or "/"
         self.env = Environment(
@@ -80,6 +84,16 @@ class Renderer:
             return None
         return self.base_url + path.removeprefix("/")
 
+    def link_for_host(self) -> Callable[[str], str] | None:
+        """A function giving absolute addresses, when the base URL names a host."""
+        if not urlsplit(self.base_url).netloc:
+            return None
+        return lambda path: self.base_url + path.removeprefix("/")
+
+    def public_url(self, path: str) -> str:
+        """The absolute address when the base URL names a host, else the site-relative one."""
+        return self.absolute_url(path) or self.url(path)
+
     def render(self, page: Page) -> str:
         template = self.env.get_template(page.template)
         page_path = page.path.removesuffix("index.html")
@@ -87,6 +101,7 @@ class Renderer:
             page=page,
             page_url=self.url(page_path),
             canonical=self.absolute_url(page_path),
+            json_ld=json_ld(page, self.public_url, self.site_title),
             **page.context,
         )
         return minify_html(html) if self.minify else html
@@ -94,8 +109,6 @@ class Renderer:
 
 def minify_html(html: str) -> str:
     """Production HTML: whitespace and comments removed, closing tags kept for any parser."""
-    import minify_html as minifier
-
     return str(
         minifier.minify(
             html,
