@@ -11,6 +11,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import minify_html as minifier
+
 from .highlight import highlight_css
 
 PLOTLY_ASSET = "plotly.min.js"
@@ -40,7 +42,13 @@ def _fingerprinted(name: str, data: bytes) -> str:
     return f"{ASSETS_DIR}/{stem}.{digest}.{ext}" if dot else f"{ASSETS_DIR}/{name}.{digest}"
 
 
-def write_assets(static_dir: Path, out: Path, with_plotly: bool) -> AssetMap:
+def minify_css(css: bytes) -> bytes:
+    """Stylesheet without comments and needless whitespace (minify-html's CSS minifier)."""
+    wrapped = minifier.minify(f"<style>{css.decode()}</style>", minify_css=True)
+    return str(wrapped).removeprefix("<style>").removesuffix("</style>").encode()
+
+
+def write_assets(static_dir: Path, out: Path, with_plotly: bool, minify: bool = True) -> AssetMap:
     """Copy the theme's static files into `out`, adding highlight CSS and plotly.js."""
     assets = AssetMap()
     (out / ASSETS_DIR).mkdir(parents=True, exist_ok=True)
@@ -49,6 +57,8 @@ def write_assets(static_dir: Path, out: Path, with_plotly: bool) -> AssetMap:
         data = source.read_bytes()
         if name == "site.css":
             data += b"\n" + highlight_css().encode()
+        if minify and source.suffix == ".css":
+            data = minify_css(data)
         if source.suffix in (".css", ".js"):
             target = _fingerprinted(name, data)
         else:

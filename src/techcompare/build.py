@@ -110,7 +110,10 @@ class SiteBuilder:
         deriver = PageDeriver(site, self.tech_cache)
         with staged_output(self.options.out) as staging:
             assets = write_assets(
-                default_static_dir(), staging, with_plotly=site.settings.features.charts
+                default_static_dir(),
+                staging,
+                with_plotly=site.settings.features.charts,
+                minify=self.options.minify,
             )
             renderer = self._renderer(site, assets)
             for spec in specs:
