@@ -143,8 +143,51 @@ def plan_pages(site: Site) -> list[PageSpec]:
         specs.append(
             PageSpec(f"{technology_url(slug)}index.html", "technology", slug, frozenset(deps))
         )
+    for pair in generated_pairs(site):
+        deps = base | {technology_key(pair.first), technology_key(pair.second)}
+        specs.append(
+            PageSpec(
+                f"{comparison_url(pair.slug)}index.html", "generated", pair.slug, frozenset(deps)
+            )
+        )
+    for slug in site.categories:
+        specs.append(
+            PageSpec(f"{category_url(slug)}index.html", "category", slug, frozenset(everything))
+        )
     specs.append(PageSpec("404.html", "404", None, frozenset({SITE_KEY})))
     return specs
+
+
+@dataclass(frozen=True)
+class GeneratedPair:
+    """Two technologies that share a category but no written comparison."""
+
+    slug: str
+    first: str
+    second: str
+    category: str
+
+
+def generated_pairs(site: Site) -> list[GeneratedPair]:
+    """Pairs to compare from data alone: same category, not together in any written
+    comparison, and with a page address no written comparison already uses."""
+    covered = {
+        frozenset((a, b))
+        for comparison in site.comparisons.values()
+        for a in comparison.technologies
+        for b in comparison.technologies
+        if a != b
+    }
+    pairs: dict[str, GeneratedPair] = {}
+    for category in site.categories:
+        members = sorted(s for s, t in site.technologies.items() if category in t.categories)
+        for i, first in enumerate(members):
+            for second in members[i + 1 :]:
+                slug = f"{first}-vs-{second}"
+                if frozenset((first, second)) in covered or slug in site.comparisons:
+                    continue
+                pairs.setdefault(slug, GeneratedPair(slug, first, second, category))
+    return [pairs[slug] for slug in sorted(pairs)]
 
 
 @dataclass
@@ -178,6 +221,11 @@ class PageDeriver:
             return comparison_page(self, spec.slug)
         if spec.kind == "technology" and spec.slug:
             return technology_page(self, spec.slug)
+        if spec.kind == "generated" and spec.slug:
+            pair = {p.slug: p for p in generated_pairs(self.site)}[spec.slug]
+            return comparison_page(self, spec.slug, generated_comparison(self.site, pair))
+        if spec.kind == "category" and spec.slug:
+            return category_page(self, spec.slug)
         return Page(
             spec.path,
             "404.html",
@@ -194,6 +242,10 @@ def build_pages(site: Site) -> list[Page]:
 
 def comparison_url(slug: str) -> str:
     return f"compare/{slug}/"
+
+
+def category_url(slug: str) -> str:
+    return f"categories/{slug}/"
 
 
 def technology_url(slug: str) -> str:
@@ -306,7 +358,21 @@ def _best_flags(values: Sequence[float | None], better: Better) -> list[bool]:
 
 
 def quick_rows(comparison: Comparison, techs: list[TechView]) -> list[Row]:
-    """The quick-comparison table: one row per attribute, one cell per technology."""
+    """The quick-comparison table: one row per attribute, one cell per technology.
+
+    A comparison generated from data has no editorial judgements (complexity, community,
+    adoption, score): its table holds only what the technologies' own files say.
+    """
+    if not comparison.quick_comparison:
+        return [
+            Row("Best for", [Cell(tech.model.best_for) for tech in techs]),
+            Row("Kind", [Cell(tech.model.kind) for tech in techs]),
+            Row(
+                "Pricing model",
+                [Cell(tech.model.pricing.model if tech.model.pricing else "—") for tech in techs],
+            ),
+            Row("Licence", [Cell(tech.model.license or "None (open standard)") for tech in techs]),
+        ]
     quick = [comparison.quick_comparison[tech.slug] for tech in techs]
     scores = [float(row.performance_score) for row in quick]
     complexity = [float(LEVEL_ORDER[row.complexity.value]) for row in quick]
@@ -383,9 +449,40 @@ def section_list(context: dict[str, Any]) -> list[tuple[str, str]]:
     return [(anchor, title) for anchor, title, shown in present if shown]
 
 
-def comparison_page(views: PageDeriver, slug: str) -> Page:
+def generated_comparison(site: Site, pair: GeneratedPair) -> Comparison:
+    """A comparison of two technologies made from their data alone, with no editorial parts."""
+    first, second = site.technologies[pair.first], site.technologies[pair.second]
+    reviewed = max(first.reviewed_on, second.reviewed_on)
+    return Comparison.model_construct(
+        title=f"{first.name} vs {second.name}",
+        category=pair.category,
+        technologies=[pair.first, pair.second],
+        summary=(
+            f"{first.name} and {second.name} side by side, generated from their data: "
+            "overviews, strengths, figures and costs."
+        ),
+        intro=None,
+        published=reviewed,
+        updated=reviewed,
+        quick_comparison={},
+        benchmark_context=None,
+        community_insights=None,
+        cost_summary=None,
+        industry_metrics=[],
+        side_by_side=None,
+        analysis=None,
+        decision_guide={},
+        recommendation=None,
+        bottom_line=None,
+        faq=[],
+        related=[],
+    )
+
+
+def comparison_page(views: PageDeriver, slug: str, generated: Comparison | None = None) -> Page:
+    """A written comparison, or with `generated`, one made from the technologies' data."""
     site = views.site
-    comparison = site.comparisons[slug]
+    comparison = generated or site.comparisons[slug]
     techs = [views.tech(t) for t in comparison.technologies]
     colors = {tech.slug: PALETTE[i % len(PALETTE)] for i, tech in enumerate(techs)}
     context: dict[str, Any] = {
@@ -393,6 +490,7 @@ def comparison_page(views: PageDeriver, slug: str) -> Page:
         "description": comparison.summary,
         "slug": slug,
         "comparison": comparison,
+        "generated": generated is not None,
         "category": site.categories[comparison.category],
         "techs": techs,
         "colors": colors,
@@ -450,7 +548,7 @@ def comparison_page(views: PageDeriver, slug: str) -> Page:
         "comparison.html",
         context,
         has_charts=bool(charts),
-        kind="comparison",
+        kind="generated" if generated else "comparison",
     )
 
 
@@ -469,6 +567,11 @@ def technology_page(views: PageDeriver, slug: str) -> Page:
         ],
         "comparisons": [
             (site.comparisons[c], comparison_url(c)) for c in site.comparisons_with(slug)
+        ],
+        "generated": [
+            (site.technologies[p.second if p.first == slug else p.first], comparison_url(p.slug))
+            for p in generated_pairs(site)
+            if slug in (p.first, p.second)
         ],
     }
     return Page(f"{technology_url(slug)}index.html", "technology.html", context, kind="technology")
@@ -490,11 +593,44 @@ def home_page(views: PageDeriver) -> Page:
         ]
         if items or techs:
             by_category.append((category, items, techs))
+    generated = [
+        (
+            f"{site.technologies[p.first].name} vs {site.technologies[p.second].name}",
+            comparison_url(p.slug),
+        )
+        for p in generated_pairs(site)
+    ]
     context = {
         "title": settings.title,
         "description": settings.description,
         "featured": featured,
         "by_category": by_category,
+        "generated": generated,
         "technologies": [views.tech(slug) for slug in site.technologies],
     }
     return Page("index.html", "home.html", context, kind="home")
+
+
+def category_page(views: PageDeriver, slug: str) -> Page:
+    site = views.site
+    category = site.categories[slug]
+    context = {
+        "title": category.name,
+        "description": category.description,
+        "category": category,
+        "comparisons": [
+            (c, comparison_url(s)) for s, c in site.comparisons.items() if c.category == slug
+        ],
+        "generated": [
+            (
+                f"{site.technologies[p.first].name} vs {site.technologies[p.second].name}",
+                comparison_url(p.slug),
+            )
+            for p in generated_pairs(site)
+            if p.category == slug
+        ],
+        "technologies": [
+            views.tech(s) for s, t in site.technologies.items() if slug in t.categories
+        ],
+    }
+    return Page(f"{category_url(slug)}index.html", "category.html", context, kind="category")
