@@ -13,6 +13,7 @@ from .build import BuildOptions, build_site, check_content
 from .output import OutputError
 from .problems import ContentError, Problem
 from .report import Format, format_problems, summary_line
+from .schema import KINDS, content_schema, content_schemas, schema_json, write_schemas
 
 EXIT_HELP = """
 Exit codes: 0 success; 1 content errors, or warnings under --strict (nothing was written);
@@ -125,3 +126,154 @@ def check(content: Path, strict: bool, fmt: Format) -> None:
         click.echo(summary_line(errors, warnings), err=True)
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+@main.command()
+@click.argument("kind", required=False, type=click.Choice(KINDS), metavar="[KIND]")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Write DIR/<kind>.schema.json files instead of printing.",
+)
+def schema(kind: str | None, out: Path | None) -> None:
+    """Print the JSON Schema of the content files, or of one KIND.
+
+    KIND is one of: site, metrics, technology, comparison. Without KIND the output is
+    one JSON document mapping each kind to its schema. Editors use the committed copies
+    in schemas/ (regenerate them with `techcompare schema --out schemas`).
+    """
+    if out is not None:
+        for path in write_schemas(out, (kind,) if kind else KINDS):
+            click.echo(f"Wrote {path}")
+    elif kind is not None:
+        click.echo(schema_json(content_schema(kind)), nl=False)
+    else:
+        click.echo(schema_json(content_schemas()), nl=False)
+
+
+NEW_HELP = """
+Exit codes: 0 the file was written; 1 it exists already or the content folder cannot be
+read (nothing was written); 2 usage errors (bad slug, unknown or too few technologies).
+"""
+
+
+@main.group(epilog=NEW_HELP)
+def new() -> None:
+    """Start a content file: a commented skeleton that already passes `techcompare check`.
+
+    Every field of the file appears with a comment saying what it holds: required fields
+    with placeholders to replace (marked TODO), optional ones commented out.
+    """
+
+
+@new.command("technology", epilog=NEW_HELP)
+@CONTENT_OPTION
+@click.argument("slug")
+def new_technology(content: Path, slug: str) -> None:
+    """Write CONTENT/technologies/SLUG.yaml.
+
+    SLUG names the file and the page: lower-case words joined by hyphens, such as `duckdb`.
+    """
+    _write_new(content, slug, technologies=None)
+
+
+@new.command("comparison", epilog=NEW_HELP)
+@CONTENT_OPTION
+@click.argument("slug")
+@click.option(
+    "--with",
+    "technologies",
+    multiple=True,
+    metavar="TECHNOLOGY",
+    help="A technology to compare, by slug; give it 2 to 6 times, in display order.",
+)
+def new_comparison(content: Path, slug: str, technologies: tuple[str, ...]) -> None:
+    """Write CONTENT/comparisons/SLUG.yaml comparing the --with technologies.
+
+    Each technology must have its file in CONTENT/technologies/ already.
+    """
+    _write_new(content, slug, technologies=technologies)
+
+
+def _write_new(content: Path, slug: str, technologies: tuple[str, ...] | None) -> None:
+    """Write a technology skeleton (`technologies` None) or a comparison one, then say what
+    to do next. Bad arguments exit 2, like click's own usage errors; other problems exit 1."""
+    from .scaffold import (
+        ArgumentError,
+        ScaffoldError,
+        comparison_scaffold,
+        technology_scaffold,
+        write_scaffold,
+    )
+
+    try:
+        if technologies is None:
+            scaffold = technology_scaffold(content, slug)
+        else:
+            scaffold = comparison_scaffold(content, slug, technologies)
+        write_scaffold(scaffold)
+    except ArgumentError as exc:
+        raise click.UsageError(str(exc), click.get_current_context()) from None
+    except ScaffoldError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    check = "techcompare check"
+    if content != Path("content"):
+        check += f" --content {content}"
+    click.echo(f"Wrote {scaffold.path}")
+    click.echo(f"Edit {scaffold.path}, then run `{check}`.")
+
+
+SERVE_HELP = """
+Exit codes: 0 stopped with Ctrl-C; 2 usage errors (missing content or templates folder,
+port in use, unusable --out).
+"""
+
+
+@main.command(epilog=SERVE_HELP)
+@CONTENT_OPTION
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Build into DIR (default: a temporary folder, removed when serve stops).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Folder of templates that override the default ones (watched too).",
+)
+@click.option("--verbose", "-v", is_flag=True, help="Log every request.")
+def serve(
+    content: Path, out: Path | None, host: str, port: int, templates: Path | None, verbose: bool
+) -> None:
+    """Build the site, serve it and rebuild it as you edit.
+
+    Watches CONTENT, the templates and the static files; a change rebuilds only the pages it
+    affects and reloads open browser tabs. Content errors show in the terminal and as an
+    overlay in the browser while the last good pages stay served.
+    """
+    from .serve import ServeError, ServeOptions
+    from .serve import serve as run_server
+
+    options = ServeOptions(content=content, out=out, templates=templates, log_requests=verbose)
+    try:
+        run_server(options, host, port)
+    except ServeError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)

@@ -49,6 +49,10 @@ class LoadedContent:
     metrics: Source[MetricRegistry] | None = None
     technologies: dict[str, Source[Technology]] = field(default_factory=dict)
     comparisons: dict[str, Source[Comparison]] = field(default_factory=dict)
+    # Slugs of every file found, valid or not: a reference to a file that failed to load
+    # is not also reported as unknown.
+    technology_files: set[str] = field(default_factory=set)
+    comparison_files: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -73,10 +77,12 @@ def load_content(root: Path, cache: LoadCache | None = None) -> LoadedContent:
     content.site = _load_one(content, root / SITE_FILE, SiteSettings, required=True)
     content.metrics = _load_one(content, root / METRICS_FILE, MetricRegistry, required=True)
     for path in _content_files(content, TECHNOLOGIES_DIR):
+        content.technology_files.add(path.stem)
         tech = _load_one(content, path, Technology)
         if tech is not None:
             content.technologies[tech.slug] = tech
     for path in _content_files(content, COMPARISONS_DIR):
+        content.comparison_files.add(path.stem)
         comparison = _load_one(content, path, Comparison)
         if comparison is not None:
             content.comparisons[comparison.slug] = comparison

@@ -19,9 +19,12 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -47,11 +50,32 @@ Slug = Annotated[
     StringConstraints(pattern=SLUG_PATTERN, max_length=64),
     Field(description="Lower-case words joined by hyphens, such as `message-queues`."),
 ]
-Url = Annotated[str, AfterValidator(_check_url)]
-Date = Annotated[date, Field(strict=False)]
+Url = Annotated[
+    str,
+    AfterValidator(_check_url),
+    Field(json_schema_extra={"format": "uri", "pattern": '^https?://[^\\s<>"]+$'}),
+]
+SpdxId = Annotated[
+    str,
+    AfterValidator(_check_spdx),
+    Field(json_schema_extra={"pattern": _SPDX.pattern}),
+]
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date_text(value: object) -> object:
+    """Only `YYYY-MM-DD` text is a date; a number is never read as a timestamp."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.match(value)):
+        return value
+    raise ValueError("expected a date written as YYYY-MM-DD")
+
+
+Date = Annotated[date, BeforeValidator(_date_text), Field(strict=False)]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
 Short = Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True)]
 Markdown = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+# Markdown shown inside a sentence or a list item: emphasis, code and links, no paragraphs.
+InlineMarkdown = Annotated[str, StringConstraints(min_length=1, max_length=600)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 
 
@@ -70,20 +94,26 @@ class Model(BaseModel):
 
 
 class NavLink(Model):
+    """A link in the site header."""
+
     label: Short = Field(description="Text of the link.")
     url: str = Field(
         description="Target: a path inside the site (`/about/`) or an absolute http(s) URL.",
-        pattern=r"^(/[^\s<>\"]*|https?://[^\s<>\"]+)$",
+        pattern=r"^(/([^/\s<>\"][^\s<>\"]*)?|https?://[^\s<>\"]+)$",
     )
 
 
 class Category(Model):
+    """A category that groups technologies and comparisons, with a page of its own."""
+
     slug: Slug = Field(description="Identifier used by technologies and comparisons.")
     name: Short = Field(description="Display name, such as `Backend`.")
     description: Line = Field(description="One sentence on what the category covers.")
 
 
 class Features(Model):
+    """Parts of the site that can be switched off."""
+
     search: bool = Field(True, description="Build a search index and show a search box.")
     charts: bool = Field(True, description="Draw charts with Plotly next to their data tables.")
 
@@ -133,13 +163,15 @@ class MetricGroup(Enum):
 
 
 class Metric(Model):
+    """Something measured, named once so every technology's figure shares its axis and unit."""
+
     label: Short = Field(description="Name of the metric, such as `Throughput`.")
     unit: Annotated[str, StringConstraints(min_length=1, max_length=30)] = Field(
         description="Unit every figure of this metric is given in, such as `requests/s`."
     )
     measures: Line = Field(description="What exactly is measured, in one sentence.")
     better: Annotated[Better, Field(strict=False)] = Field(
-        description="Whether a `higher` or `lower` value is better."
+        description="Which way is better: `higher`, `lower`, or `neither` (e.g. stars)."
     )
     group: Annotated[MetricGroup, Field(strict=False)] = Field(
         description="Section the metric belongs to: `performance`, `community` or `cost`."
@@ -174,7 +206,7 @@ class Figure(Model):
     subject: Line | None = Field(
         None, description="What the figure is about when it is narrower, e.g. `ws library`."
     )
-    note: Markdown | None = Field(
+    note: InlineMarkdown | None = Field(
         None, description="Context needed to read the figure: conditions, caveats."
     )
     source: Url | None = Field(None, description="Where the figure can be checked.")
@@ -209,23 +241,29 @@ class Figure(Model):
 
 
 class Claim(Model):
-    text: Annotated[str, StringConstraints(min_length=1, max_length=600)] = Field(
-        description="The claim, in one or two sentences of Markdown."
-    )
+    """A strength or weakness, with where it can be checked."""
+
+    text: InlineMarkdown = Field(description="The claim, in one or two sentences of Markdown.")
     sources: list[Url] = Field(default_factory=list, description="Where the claim can be checked.")
 
 
 class UseCase(Model):
+    """A situation the technology fits, with why."""
+
     title: Line = Field(description="Short name of the situation.")
     body: Markdown = Field(description="Why the technology fits it, in Markdown.")
 
 
 class Company(Model):
+    """An organisation known to use the technology."""
+
     name: Short = Field(description="Company or organisation.")
     usage: Line | None = Field(None, description="What they use it for.")
 
 
 class Community(Model):
+    """Community and long-term support: who is behind it and how active it is."""
+
     summary: Markdown = Field(description="Who uses it and how large the community is.")
     maintainers: Markdown = Field(description="Who maintains it and how it is governed.")
     release_cadence: Markdown = Field(description="How often releases and fixes ship.")
@@ -235,6 +273,8 @@ class Community(Model):
 
 
 class Pricing(Model):
+    """What it costs to adopt and run."""
+
     model: Short = Field(description="Pricing model, such as `Open source`.")
     license_note: Line | None = Field(
         None, description="Licensing in words, when an SPDX id does not say it all."
@@ -251,6 +291,8 @@ class Pricing(Model):
 
 
 class CodeSample(Model):
+    """A code sample, highlighted at build time."""
+
     title: Line = Field(description="What the sample shows.")
     language: Annotated[str, StringConstraints(pattern=r"^[a-z0-9+#-]{1,30}$")] = Field(
         description="Pygments language name for highlighting, such as `javascript` or `go`."
@@ -270,7 +312,7 @@ class Technology(Model):
     kind: Short = Field(description="What sort of thing it is, such as `Query language`.")
     homepage: Url = Field(description="Official website.")
     repository: Url | None = Field(None, description="Main source repository.")
-    license: Annotated[str, AfterValidator(_check_spdx)] | None = Field(
+    license: SpdxId | None = Field(
         None, description="SPDX licence id of the reference implementation; empty for standards."
     )
     overview: Markdown = Field(description="A few paragraphs introducing it, in Markdown.")
@@ -318,12 +360,16 @@ class QuickRow(Model):
 
 
 class IndustryMetric(Model):
+    """A figure worth watching in production, whichever technology is chosen."""
+
     name: Line = Field(description="What to measure.")
     description: Line = Field(description="What it means.")
     target: Line | None = Field(None, description="A good target value, if there is one.")
 
 
 class SideBySide(Model):
+    """One task, and how each technology would approach it."""
+
     task: Line = Field(description="The task every technology is measured against.")
     approaches: dict[Slug, Markdown] = Field(
         description="How each technology would tackle the task, by technology slug."
@@ -343,31 +389,48 @@ def _check_decision(value: str) -> str:
 
 
 class Decision(Model):
-    when: Annotated[Line, AfterValidator(_check_decision)] = Field(
+    """A situation that favours one technology: `Choose <technology> if <when>`."""
+
+    when: Annotated[InlineMarkdown, AfterValidator(_check_decision)] = Field(
         description="The situation, completing the sentence `Choose <technology> if …`."
     )
-    because: Line | None = Field(None, description="Why the technology fits that situation.")
+    because: InlineMarkdown | None = Field(
+        None, description="Why the technology fits that situation."
+    )
 
 
 class Faq(Model):
+    """A question readers ask, with its answer."""
+
     question: Line = Field(description="The question, as a reader would ask it.")
     answer: Markdown = Field(description="The answer, in Markdown.")
 
 
 class Related(Model):
-    title: Line = Field(description="What else to compare, such as `REST vs GraphQL`.")
+    """Another comparison worth reading next."""
+
+    title: Line = Field(description="What else to compare, such as `PostgreSQL vs MySQL`.")
     comparison: Slug | None = Field(None, description="Slug of the comparison, if it exists.")
     why: Line | None = Field(None, description="Why it is worth a look.")
+
+
+def _check_distinct(slugs: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for slug in slugs:
+        if slug in seen:
+            raise ValueError(f"technology `{slug}` is listed twice")
+        seen.add(slug)
+    return slugs
 
 
 class Comparison(Model):
     """`comparisons/<slug>.yaml`: what only makes sense side by side."""
 
-    title: Line = Field(description="Page title, such as `GraphQL vs gRPC vs WebSockets`.")
+    title: Line = Field(description="Page title, such as `PostgreSQL vs MySQL vs SQLite`.")
     category: Slug = Field(description="Category slug from `site.yaml`.")
-    technologies: Annotated[list[Slug], Field(min_length=2, max_length=6)] = Field(
-        description="The 2 to 6 technologies compared, by slug, in display order."
-    )
+    technologies: Annotated[
+        list[Slug], Field(min_length=2, max_length=6), AfterValidator(_check_distinct)
+    ] = Field(description="The 2 to 6 technologies compared, by slug, in display order.")
     summary: Line = Field(description="One sentence for listings and the meta description.")
     intro: Markdown | None = Field(None, description="Opening paragraph of the page.")
     published: Date = Field(description="When the comparison was first published.")
@@ -395,16 +458,13 @@ class Comparison(Model):
     faq: list[Faq] = Field(default_factory=list, description="Frequently asked questions.")
     related: list[Related] = Field(default_factory=list, description="Comparisons to read next.")
 
-    @model_validator(mode="after")
-    def _distinct_technologies(self) -> Comparison:
-        seen: set[str] = set()
-        for slug in self.technologies:
-            if slug in seen:
-                raise ValueError(f"technology `{slug}` is listed twice")
-            seen.add(slug)
-        if self.updated < self.published:
-            raise ValueError("`updated` is before `published`")
-        return self
+    @field_validator("updated")
+    @classmethod
+    def _not_before_published(cls, updated: date, info: ValidationInfo) -> date:
+        published = info.data.get("published")
+        if published is not None and updated < published:
+            raise ValueError(f"`updated` is before `published` ({published.isoformat()})")
+        return updated
 
 
 ContentKind = Literal["site", "metrics", "technology", "comparison"]

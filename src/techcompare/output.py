@@ -36,7 +36,10 @@ def staged_output(out: Path) -> Iterator[Path]:
     """Yield a fresh staging folder beside `out`; on success it becomes `out`."""
     out = out.absolute()
     check_output_dir(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {out.parent}: {exc.strerror}") from None
     staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)

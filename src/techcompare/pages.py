@@ -240,6 +240,11 @@ def build_pages(site: Site) -> list[Page]:
     return [deriver.page(spec) for spec in plan_pages(site)]
 
 
+def color_class(index: int) -> str:
+    """CSS class giving the technology at `index` its colour (the same as in its charts)."""
+    return f"tc-{index % len(PALETTE) + 1}"
+
+
 def comparison_url(slug: str) -> str:
     return f"compare/{slug}/"
 
@@ -485,6 +490,7 @@ def comparison_page(views: PageDeriver, slug: str, generated: Comparison | None 
     comparison = generated or site.comparisons[slug]
     techs = [views.tech(t) for t in comparison.technologies]
     colors = {tech.slug: PALETTE[i % len(PALETTE)] for i, tech in enumerate(techs)}
+    color_classes = {tech.slug: color_class(i) for i, tech in enumerate(techs)}
     context: dict[str, Any] = {
         "title": comparison.title,
         "description": comparison.summary,
@@ -493,7 +499,7 @@ def comparison_page(views: PageDeriver, slug: str, generated: Comparison | None 
         "generated": generated is not None,
         "category": site.categories[comparison.category],
         "techs": techs,
-        "colors": colors,
+        "colors": color_classes,
         "intro": render_markdown(comparison.intro),
         "quick_rows": quick_rows(comparison, techs),
         "performance": metric_blocks(site, techs, MetricGroup.performance, colors),
@@ -556,11 +562,12 @@ def technology_page(views: PageDeriver, slug: str) -> Page:
     site = views.site
     tech = views.tech(slug)
     colors = {slug: PALETTE[0]}
+    color_classes = {slug: color_class(0)}
     context: dict[str, Any] = {
         "title": tech.model.name,
         "description": tech.model.summary,
         "tech": tech,
-        "colors": colors,
+        "colors": color_classes,
         "categories": [site.categories[c] for c in tech.model.categories],
         "figure_blocks": [
             block for group in MetricGroup for block in metric_blocks(site, [tech], group, colors)

@@ -61,7 +61,7 @@ def resolve_site(content: LoadedContent, today: date | None = None) -> Site | No
     for comparison in content.comparisons.values():
         _check_comparison(problems, comparison, content, categories)
     for index, slug in enumerate(settings.featured):
-        if slug not in content.comparisons:
+        if slug not in content.comparison_files:
             _unknown(
                 problems, content.site, ("featured", index), "comparison", slug, content.comparisons
             )
@@ -188,7 +188,7 @@ def _check_comparison(
         _unknown(problems, source, ("category",), "category", comparison.category, categories)
     known = content.technologies
     for index, slug in enumerate(comparison.technologies):
-        if slug not in known:
+        if slug not in known and slug not in content.technology_files:
             _unknown(problems, source, ("technologies", index), "technology", slug, known)
     expected = set(comparison.technologies)
     _check_keys(
@@ -217,7 +217,7 @@ def _check_comparison(
         loc = ("related", index, "comparison")
         if related.comparison == source.slug:
             _report(problems, source, loc, "a comparison cannot be related to itself")
-        elif related.comparison not in content.comparisons:
+        elif related.comparison not in content.comparison_files:
             _unknown(problems, source, loc, "comparison", related.comparison, content.comparisons)
 
 

@@ -186,6 +186,10 @@ class _Builder:
                 key_where = _where(event)
                 if not isinstance(event, yaml.ScalarEvent):
                     raise YamlError("mapping keys must be plain text", *key_where)
+                if event.tag not in (None, "!", _STR_TAG):
+                    raise YamlError(
+                        f"YAML tags such as {event.tag} are not allowed in content", *key_where
+                    )
                 key = event.value
                 if key in mapping:
                     raise YamlError(
