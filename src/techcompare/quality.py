@@ -38,6 +38,8 @@ def check_quality(content: LoadedContent, site: Site, today: date | None = None)
     """Add content-quality warnings for `site` to `content.problems`."""
     today = today or date.today()
     used = {slug for c in site.comparisons.values() for slug in c.technologies}
+    for source in _all_sources(content):
+        _placeholder_warnings(content, source)
     for slug, source in content.technologies.items():
         _technology_warnings(content, source, today)
         if slug not in used:
@@ -51,6 +53,29 @@ def _warn(
 ) -> None:
     line, column = source.position(loc)
     content.problems.add(source.display, line, column, loc, msg, Severity.warning)
+
+
+PLACEHOLDERS = ("TODO", "example.com")
+
+
+def _all_sources(content: LoadedContent) -> list[Source[Any]]:
+    fixed = [s for s in (content.site, content.metrics) if s is not None]
+    return [*fixed, *content.technologies.values(), *content.comparisons.values()]
+
+
+def _placeholder_warnings(content: LoadedContent, source: Source[Any]) -> None:
+    """Scaffolds fill required fields with `TODO` and example.com: flag any left behind."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), source.document.data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, dict):
+            stack += [((*loc, key), item) for key, item in value.items()]
+        elif isinstance(value, list):
+            stack += [((*loc, index), item) for index, item in enumerate(value)]
+        elif isinstance(value, str):
+            found = next((p for p in PLACEHOLDERS if p in value), None)
+            if found:
+                _warn(content, source, loc, f"placeholder `{found}` left in; replace it")
 
 
 def _figures(tech: Technology) -> list[tuple[tuple[str | int, ...], Figure]]:
