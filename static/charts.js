@@ -4,8 +4,22 @@
 (function () {
   "use strict";
 
-  var PLOTLY_SRC = document.currentScript && document.currentScript.dataset.plotly;
+  var SCRIPT = document.currentScript;
+  var PLOTLY_SRC = SCRIPT && SCRIPT.dataset.plotly;
+  var CHARTS_SRC = SCRIPT && SCRIPT.dataset.charts;
   var plotlyLoading = null;
+  var specsLoading = null;
+
+  // The page's chart specs live in one JSON file beside it, fetched with the first chart.
+  function loadSpecs() {
+    if (!specsLoading) {
+      specsLoading = fetch(CHARTS_SRC).then(function (response) {
+        if (!response.ok) throw new Error("chart data: HTTP " + response.status);
+        return response.json();
+      });
+    }
+    return specsLoading;
+  }
 
   function loadPlotly() {
     if (window.Plotly) return Promise.resolve(window.Plotly);
@@ -63,13 +77,13 @@
   function draw(el) {
     if (el.dataset.drawn) return;
     el.dataset.drawn = "1";
-    loadPlotly().then(function () { plot(el); });
+    Promise.all([loadSpecs(), loadPlotly()]).then(function (loaded) {
+      var spec = loaded[0][el.dataset.chart];
+      if (spec) plot(el, spec);
+    });
   }
 
-  function plot(el) {
-    var source = document.getElementById(el.dataset.chart);
-    if (!source) return;
-    var spec = JSON.parse(source.textContent);
+  function plot(el, spec) {
     // The unit comes HTML-escaped from the build: Plotly renders tags in hover labels.
     var hover = "%{y}: %{x:,} " + spec.unit + "<extra></extra>";
     var data = spec.data.map(function (trace) {

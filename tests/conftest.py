@@ -49,6 +49,7 @@ COMPARISON_SECTIONS = (
     "recommendation",
     "faq",
     "related",
+    "sources",
 )
 
 
@@ -115,10 +116,19 @@ def only_problem(problems: list[Problem], field_path: str) -> Problem:
 # --- builds -------------------------------------------------------------------------------
 
 
-def build(content: Path, out: Path, **options: object) -> BuildReport:
-    """Build `content` into `out` with a fixed `today` unless one is given."""
-    options.setdefault("today", TODAY)
-    return build_site(BuildOptions(content=content, out=out, **options))  # type: ignore[arg-type]
+def build(
+    content: Path,
+    out: Path,
+    *,
+    today: date | None = TODAY,
+    base_url: str | None = None,
+    templates: Path | None = None,
+) -> BuildReport:
+    """Build `content` into `out`, as of the fixed `TODAY` unless told otherwise."""
+    options = BuildOptions(
+        content=content, out=out, today=today, base_url=base_url, templates=templates
+    )
+    return build_site(options)
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -138,13 +138,15 @@ def test_comparison_page_is_under_100_kb(out: Path) -> None:
     assert size < MAX_PAGE_BYTES, f"{size:,} bytes"
 
 
-def test_every_chart_axis_names_its_unit(site: Site, page: Element) -> None:
+def test_every_chart_axis_names_its_unit(site: Site, page: Element, out: Path) -> None:
     charts = page.find_all("div", cls="chart")
     assert len(charts) >= 3
+    specs = json.loads((out / COMPARE).parent.joinpath("charts.json").read_text())
+    assert {c.attrs["data-chart"] for c in charts} == set(specs)
     for container in charts:
         spec_id = container.attrs["data-chart"]
-        metric = site.metrics[spec_id.removeprefix("chart-data-")]
-        spec = json.loads(page.by_id(spec_id).raw_text())
+        metric = site.metrics[spec_id]
+        spec = specs[spec_id]
         assert metric.unit in spec["layout"]["xaxis"]["title"]["text"], spec_id
         assert spec["data"], spec_id
 

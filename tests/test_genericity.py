@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from testkit import COMPARISON_SECTIONS, REPO, read_page
 
 BUNDLED_NAMES = re.compile(r"graphql|grpc|websocket", re.IGNORECASE)

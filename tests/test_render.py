@@ -31,16 +31,19 @@ def compare(databases_site: Path) -> Element:
     return read_page(databases_site, COMPARE)
 
 
-def charts_in(page: Element) -> dict[str, tuple[Element, dict]]:
-    """Each chart container's spec by its data-chart id, with the container."""
+def charts_in(page: Element, specs_file: Path) -> dict[str, tuple[Element, dict]]:
+    """Each chart container's spec (from the page's charts.json) by metric, with the container."""
+    specs = json.loads(specs_file.read_text())
     found = {}
     for container in page.find_all("div", cls="chart"):
-        spec_id = container.attrs["data-chart"]
-        script = page.by_id(spec_id)
-        assert script.tag == "script"
-        assert script.attrs.get("type") == "application/json"
-        found[spec_id] = (container, json.loads(script.raw_text()))
+        metric = container.attrs["data-chart"]
+        found[metric] = (container, specs[metric])
+    assert set(found) == set(specs), "every spec has a container and every container a spec"
     return found
+
+
+def charts_of(site: Path) -> dict[str, tuple[Element, dict]]:
+    return charts_in(read_page(site, COMPARE), (site / COMPARE).parent / "charts.json")
 
 
 # --- structure ----------------------------------------------------------------------------
@@ -89,9 +92,9 @@ def test_quick_table_marks_the_best_values(compare: Element) -> None:
     assert ["best" in td.classes for td in effort] == [False, True]  # medium against low
 
 
-def test_each_chart_has_a_parsing_spec_and_a_data_table(compare: Element) -> None:
-    charts = charts_in(compare)
-    assert sorted(charts) == sorted(f"chart-data-{m}" for m in CHARTED_METRICS)
+def test_each_chart_has_a_parsing_spec_and_a_data_table(databases_site: Path) -> None:
+    charts = charts_of(databases_site)
+    assert sorted(charts) == sorted(CHARTED_METRICS)
     for spec_id, (container, spec) in charts.items():
         assert spec["data"], spec_id
         assert spec["layout"]["xaxis"]["title"]["text"]
@@ -106,24 +109,28 @@ def test_data_tables_show_the_figures_with_sources(compare: Element) -> None:
     text = figure.find("table").text()
     assert "8,000–15,000 rows/s" in text
     assert "20,000–50,000+ rows/s" in text
-    sources = [a.attrs["href"] for a in figure.find_all("a")]
-    assert sources == [
+    # Each figure cites its source by number; the numbered list at the end holds the URL.
+    refs = [a.attrs["href"] for a in figure.find_all("a")]
+    assert refs == ["#source-1", "#source-2"]
+    listed = [compare.by_id(ref.removeprefix("#")).find("a").attrs["href"] for ref in refs]
+    assert listed == [
         "https://www.postgresql.org/docs/current/populate.html",
         "https://sqlite.org/speed.html",
     ]
+    assert [a.attrs.get("title") for a in figure.find_all("a")] == listed
     dates = [t.attrs["datetime"] for t in figure.find_all("time")]
     assert dates == ["2025-01-10", "2025-01-10"]
 
 
-def test_chart_axes_carry_the_metric_unit(compare: Element) -> None:
+def test_chart_axes_carry_the_metric_unit(databases_site: Path) -> None:
     units = {"insert-rate": "rows/s", "startup-time": "ms", "github-stars": "stars"}
-    charts = charts_in(compare)
+    charts = charts_of(databases_site)
     for slug, unit in units.items():
-        _, spec = charts[f"chart-data-{slug}"]
+        _, spec = charts[slug]
         assert spec["layout"]["xaxis"]["title"]["text"].startswith(unit)
     # Start-up times of 1 ms and 900 ms need a log axis; insert rates do not.
-    assert charts["chart-data-startup-time"][1]["layout"]["xaxis"]["type"] == "log"
-    assert charts["chart-data-insert-rate"][1]["layout"]["xaxis"]["type"] == "linear"
+    assert charts["startup-time"][1]["layout"]["xaxis"]["type"] == "log"
+    assert charts["insert-rate"][1]["layout"]["xaxis"]["type"] == "linear"
 
 
 def test_code_sample_is_highlighted(compare: Element) -> None:
@@ -367,9 +374,9 @@ def test_plain_fields_show_markup_as_text(hostile_site: Path) -> None:
 
 def test_script_end_tag_in_names_and_units_stays_inside_the_json(hostile_site: Path) -> None:
     compare = read_page(hostile_site, COMPARE)
-    charts = charts_in(compare)
+    charts = charts_of(hostile_site)
     assert len(charts) == len(CHARTED_METRICS)
-    _, spec = charts["chart-data-insert-rate"]
+    _, spec = charts["insert-rate"]
     assert spec["layout"]["xaxis"]["title"]["text"].startswith(HOSTILE_UNIT)
     names = {trace["name"] for _, spec in charts.values() for trace in spec["data"]}
     assert HOSTILE_NAME in names

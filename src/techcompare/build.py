@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .api_export import api_files
 from .assets import AssetMap, write_assets
 from .loading import LoadCache, load_content
 from .output import staged_output
@@ -117,9 +118,14 @@ class SiteBuilder:
             )
             renderer = self._renderer(site, assets)
             for spec in specs:
-                _write_page(staging / spec.path, renderer.render(deriver.page(spec)))
+                page = deriver.page(spec)
+                _write_page(staging / spec.path, renderer.render(page))
+                for name, data in page.attachments.items():
+                    _write_file((staging / spec.path).parent / name, data)
             for name, data in site_files(site, specs, renderer.link_for_host()).items():
                 (staging / name).write_bytes(data)
+            for name, data in api_files(site, renderer.public_url).items():
+                _write_file(staging / name, data)
         self.specs = {spec.path: spec for spec in specs}
         self.assets = assets
         report = BuildReport(self.options.out, len(specs), time.perf_counter() - started)
@@ -148,11 +154,19 @@ class SiteBuilder:
         out = self.options.out
         written = []
         for spec in affected:
-            if _write_page(out / spec.path, renderer.render(deriver.page(spec)), if_changed=True):
+            page = deriver.page(spec)
+            if _write_page(out / spec.path, renderer.render(page), if_changed=True):
                 written.append(spec.path)
+            for name, data in page.attachments.items():
+                attachment = (out / spec.path).parent / name
+                if _write_file(attachment, data, if_changed=True):
+                    written.append(attachment.relative_to(out).as_posix())
         for name, data in site_files(site, specs, renderer.link_for_host()).items():
             if _write_file(out / name, data, if_changed=True):
                 written.append(name)
+        # Data for scripts, not pages: a change here reloads no page in the browser.
+        for name, data in api_files(site, renderer.public_url).items():
+            _write_file(out / name, data, if_changed=True)
         current = {spec.path for spec in specs}
         for gone in sorted(set(self.specs) - current):
             (out / gone).unlink(missing_ok=True)

@@ -8,6 +8,7 @@ every page that shows it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,8 @@ class Page:
     context: dict[str, Any]
     has_charts: bool = False
     kind: str = "page"
+    # Files written beside the page (such as its chart data), by name.
+    attachments: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class MetricBlock:
     rows: list[tuple[TechView, list[FigureView]]]
     missing: list[TechView]
     chart: dict[str, Any] | None
+    # Technologies whose figure is the best, where the metric says which way is better.
+    best: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -136,10 +141,10 @@ def plan_pages(site: Site) -> list[PageSpec]:
         specs.append(
             PageSpec(f"{comparison_url(slug)}index.html", "comparison", slug, frozenset(deps))
         )
+    # Technology pages name every technology in their picker.
+    technologies = {technology_key(s) for s in site.technologies}
     for slug in site.technologies:
-        deps = (
-            base | {technology_key(slug)} | {comparison_key(c) for c in site.comparisons_with(slug)}
-        )
+        deps = base | technologies | {comparison_key(c) for c in site.comparisons_with(slug)}
         specs.append(
             PageSpec(f"{technology_url(slug)}index.html", "technology", slug, frozenset(deps))
         )
@@ -240,6 +245,40 @@ def build_pages(site: Site) -> list[Page]:
     return [deriver.page(spec) for spec in plan_pages(site)]
 
 
+CHARTS_FILE = "charts.json"
+
+
+def chart_json(charts: dict[str, dict[str, Any]]) -> bytes:
+    """A page's chart specs as one JSON file, fetched by charts.js when a chart is near."""
+    return json.dumps(charts, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One source in a page's list of sources, with the figures it backs."""
+
+    number: int
+    url: str
+    cites: list[str]
+
+
+def number_sources(blocks: list[MetricBlock]) -> dict[str, SourceEntry]:
+    """Number the distinct sources of the figures in `blocks`, in order of appearance."""
+    entries: dict[str, SourceEntry] = {}
+    for block in blocks:
+        for tech, figures in block.rows:
+            for fig in figures:
+                if fig.source is None:
+                    continue
+                entry = entries.setdefault(
+                    fig.source, SourceEntry(len(entries) + 1, fig.source, [])
+                )
+                cite = f"{tech.model.name}: {block.metric.label}"
+                if cite not in entry.cites:
+                    entry.cites.append(cite)
+    return entries
+
+
 def color_class(index: int) -> str:
     """CSS class giving the technology at `index` its colour (the same as in its charts)."""
     return f"tc-{index % len(PALETTE) + 1}"
@@ -336,6 +375,9 @@ def metric_blocks(
         if not reporting:
             continue
         missing = [tech for tech in techs if slug not in tech.figures]
+        tech_figures = {
+            tech.slug: [figure for figure, _ in tech.figures[slug]] for tech in reporting
+        }
         chart = None
         if len(reporting) >= 2 and site.settings.features.charts:
             chart = range_chart(
@@ -349,8 +391,26 @@ def metric_blocks(
                     for tech in reporting
                 ],
             )
-        blocks.append(MetricBlock(slug, metric, rows, missing, chart))
+        blocks.append(
+            MetricBlock(
+                slug, metric, rows, missing, chart, best_figures(tech_figures, metric.better)
+            )
+        )
     return blocks
+
+
+def best_figures(figures: dict[str, list[Figure]], better: Better) -> frozenset[str]:
+    """The technologies whose figure is best, by the middle of each range.
+
+    Only when every technology gives exactly one figure: with several per technology (say
+    P50 and P99 latency) there is no single fair winner.
+    """
+    if any(len(found) != 1 for found in figures.values()):
+        return frozenset()
+    slugs = list(figures)
+    middles = [(figures[s][0].low + figures[s][0].high) / 2 for s in slugs]
+    flags = _best_flags(middles, better)
+    return frozenset(slug for slug, flag in zip(slugs, flags, strict=True) if flag)
 
 
 def _best_flags(values: Sequence[float | None], better: Better) -> list[bool]:
@@ -450,6 +510,7 @@ def section_list(context: dict[str, Any]) -> list[tuple[str, str]]:
         ),
         ("faq", "FAQ", bool(comparison.faq)),
         ("related", "Related", bool(comparison.related)),
+        ("sources", "Sources", bool(context["sources"])),
     ]
     return [(anchor, title) for anchor, title, shown in present if shown]
 
@@ -541,21 +602,46 @@ def comparison_page(views: PageDeriver, slug: str, generated: Comparison | None 
             for item in comparison.related
         ],
     }
+    context["sources"] = number_sources(
+        [block for group in ("performance", "community", "cost") for block in context[group]]
+    )
     context["sections"] = section_list(context)
     context["shown"] = {anchor for anchor, _ in context["sections"]}
-    charts = [
-        block.chart
+    charts = {
+        block.slug: block.chart
         for group in ("performance", "community", "cost")
         for block in context[group]
         if block.chart
-    ]
+    }
     return Page(
         f"{comparison_url(slug)}index.html",
         "comparison.html",
         context,
         has_charts=bool(charts),
         kind="generated" if generated else "comparison",
+        attachments={CHARTS_FILE: chart_json(charts)} if charts else {},
     )
+
+
+@dataclass(frozen=True)
+class Picker:
+    """The checkboxes of the technology picker, as (slug, name): `options` shown, `more`
+    behind a "show all" disclosure."""
+
+    options: list[tuple[str, str]]
+    more: list[tuple[str, str]]
+
+
+def picker(site: Site, category: str | None = None) -> Picker | None:
+    """Every technology of the site; with `category`, its own first and the others under
+    `more`. None when the site has fewer than two technologies to compare."""
+    if len(site.technologies) < 2:
+        return None
+    everything = [(slug, tech.name) for slug, tech in site.technologies.items()]
+    if category is None:
+        return Picker(everything, [])
+    inside = [(s, name) for s, name in everything if category in site.technologies[s].categories]
+    return Picker(inside, [option for option in everything if option not in inside])
 
 
 def technology_page(views: PageDeriver, slug: str) -> Page:
@@ -563,15 +649,18 @@ def technology_page(views: PageDeriver, slug: str) -> Page:
     tech = views.tech(slug)
     colors = {slug: PALETTE[0]}
     color_classes = {slug: color_class(0)}
+    figure_blocks = [
+        block for group in MetricGroup for block in metric_blocks(site, [tech], group, colors)
+    ]
     context: dict[str, Any] = {
         "title": tech.model.name,
         "description": tech.model.summary,
         "tech": tech,
         "colors": color_classes,
         "categories": [site.categories[c] for c in tech.model.categories],
-        "figure_blocks": [
-            block for group in MetricGroup for block in metric_blocks(site, [tech], group, colors)
-        ],
+        "picker": picker(site),
+        "figure_blocks": figure_blocks,
+        "sources": number_sources(figure_blocks),
         "comparisons": [
             (site.comparisons[c], comparison_url(c)) for c in site.comparisons_with(slug)
         ],
@@ -639,5 +728,6 @@ def category_page(views: PageDeriver, slug: str) -> Page:
         "technologies": [
             views.tech(s) for s, t in site.technologies.items() if slug in t.categories
         ],
+        "picker": picker(site, slug),
     }
     return Page(f"{category_url(slug)}index.html", "category.html", context, kind="category")
