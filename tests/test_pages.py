@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from typing import Any
 
 import pytest
@@ -378,3 +379,14 @@ def test_sections_without_content_are_left_out(site: Site) -> None:
         for s in COMPARISON_SECTIONS
         if s not in ("faq", "related", "industry-metrics", "decision")
     ]
+
+
+def test_highlight_colours_meet_wcag_aa_on_the_code_background() -> None:
+    from techcompare.highlight import DARK_BACKGROUND, LIGHT_BACKGROUND, contrast, highlight_css
+
+    light, dark = highlight_css().split("@media")
+    for part, background in ((light, LIGHT_BACKGROUND), (dark, DARK_BACKGROUND)):
+        colors = re.findall(r"color: #([0-9a-fA-F]{6})", part)
+        assert colors
+        worst = min(contrast(c.lower(), background.lstrip("#")) for c in colors)
+        assert worst >= 4.5, (background, worst)

@@ -6,6 +6,7 @@ generated once per build (`highlight_css`) for the light and the dark theme.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from io import StringIO
@@ -56,13 +57,59 @@ def highlight_code(code: str, language: str) -> Markup:
     return Markup(out.getvalue())
 
 
+# Code block backgrounds of the theme (site.css `--code-bg`), light and dark.
+LIGHT_BACKGROUND = "#f6f8fa"
+DARK_BACKGROUND = "#0d1117"
+MIN_CONTRAST = 4.5  # WCAG AA for normal text
+
+_HEX_COLOR = re.compile(r"color: #([0-9a-fA-F]{6})\b")
+
+
 def highlight_css() -> str:
-    """Stylesheet for highlighted code: the light style, the dark one under the dark scheme."""
-    light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(".code")
-    dark = HtmlFormatter(style=DARK_STYLE).get_style_defs(".code")
+    """Stylesheet for highlighted code: the light style, the dark one under the dark scheme.
+
+    Token colours are nudged towards the text colour until they meet WCAG AA contrast on
+    the theme's code background: Pygments styles do not all do so.
+    """
+    light = _readable(HtmlFormatter(style=LIGHT_STYLE).get_style_defs(".code"), LIGHT_BACKGROUND)
+    dark = _readable(HtmlFormatter(style=DARK_STYLE).get_style_defs(".code"), DARK_BACKGROUND)
     light = _without_background(light)
     dark = _without_background(dark)
     return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+
+
+def _luminance(hex_color: str) -> float:
+    channels = [int(hex_color[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two `rrggbb` colours."""
+    a, b = _luminance(foreground), _luminance(background)
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+def _readable(css: str, background: str) -> str:
+    back = background.lstrip("#")
+    toward = "000000" if _luminance(back) > 0.5 else "ffffff"
+
+    def mix(color: str, share: float) -> str:
+        channels = [
+            int(color[i : i + 2], 16) * (1 - share) + int(toward[i : i + 2], 16) * share
+            for i in (0, 2, 4)
+        ]
+        return "".join(f"{round(c):02x}" for c in channels)
+
+    def fix(match: re.Match[str]) -> str:
+        original = match.group(1).lower()
+        color, share = original, 0.0
+        while contrast(color, back) < MIN_CONTRAST and share < 1:
+            share += 0.05
+            color = mix(original, share)
+        return f"color: #{color}"
+
+    return _HEX_COLOR.sub(fix, css)
 
 
 def _without_background(css: str) -> str:
