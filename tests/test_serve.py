@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import struct
@@ -37,6 +38,7 @@ from techcompare.serve import (
     classify_changes,
     find_file,
     inject_livereload,
+    pages_to_reload,
     serve,
     url_parts,
 )
@@ -123,6 +125,9 @@ def start_serve(tmp_path: Path, *extra: str) -> ServeProcess:
         try:
             server.get("")
             return server
+        except urllib.error.HTTPError as answered:  # up, but the first build failed
+            _, stdout_text, stderr_text = server.stop()
+            pytest.fail(f"serve answered {answered.code}:\n{stderr_text}{stdout_text}")
         except (OSError, http.client.HTTPException):
             time.sleep(0.05)
     server.stop()
@@ -198,11 +203,15 @@ def test_an_edit_rewrites_only_the_pages_it_affects(served: ServeProcess) -> Non
     assert "technologies/sqlite/index.html" in rewritten
     for untouched in ("technologies/postgresql/index.html", f"{COMPARISON}index.html", "404.html"):
         assert untouched not in rewritten, f"{untouched} was rewritten"
-    assert reload == {"all": False, "pages": rewritten}
+    assert reload["all"] is False
+    reloaded = reload["pages"]
+    assert isinstance(reloaded, list)
+    assert set(rewritten) <= set(reloaded)
+    assert not {"technologies/postgresql/index.html", "404.html"} & set(reloaded)
     code, stdout, _ = served.stop()
     assert code == 0
-    assert f"Rebuilt {len(rewritten)} pages in " in stdout
-    assert "content/technologies/sqlite.yaml" in stdout
+    rebuilt = rf"Rebuilt {len(rewritten)} pages( and \d+ other files?)? in \d+ ms \(content/"
+    assert re.search(rebuilt + r"technologies/sqlite\.yaml\)", stdout), stdout
 
 
 def test_a_content_error_is_reported_and_the_last_good_pages_stay(
@@ -230,7 +239,7 @@ def test_a_content_error_is_reported_and_the_last_good_pages_stay(
     finally:
         late.close()
 
-    code, stdout, stderr = served.stop()
+    code, _, stderr = served.stop()
     assert code == 0, stderr
     assert "Traceback" not in stderr
     build = subprocess.run(
@@ -269,6 +278,35 @@ def test_fixing_the_content_rewrites_the_pages_changed_while_it_was_broken(
     assert "Edited while broken." in served.get("technologies/postgresql/")
 
 
+def test_a_template_change_rebuilds_everything_and_template_errors_show(
+    tmp_path: Path,
+) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    served = start_serve(tmp_path, "--templates", str(templates))
+    events = EventStream(served.url(EVENTS_PATH))
+    try:
+        (templates / "404.html").write_text("{% if %}broken", "utf-8")
+        problems = events.next("problems")["problems"]
+        (templates / "404.html").write_text(
+            '{% extends "base.html" %}{% block main %}<p>Overridden 404</p>{% endblock %}',
+            "utf-8",
+        )
+        reload = events.next("reload")
+    finally:
+        events.close()
+        code, stdout, stderr = served.stop()
+    assert isinstance(problems, list)
+    [problem] = problems
+    assert problem["location"] == f"{templates / '404.html'}:1"
+    assert problem["message"].startswith("template error: ")
+    assert reload["all"] is True
+    assert "Overridden 404" in (served.out / "404.html").read_text("utf-8")
+    assert code == 0
+    assert "template error" in stderr
+    assert re.search(r"^Built \d+ pages.* in \d+ ms \(.*templates/404\.html\)$", stdout, re.M)
+
+
 # --- serving files ------------------------------------------------------------------------
 
 
@@ -286,7 +324,7 @@ def test_pages_get_the_live_reload_script_and_other_files_do_not(served: ServePr
     with pytest.raises(urllib.error.HTTPError) as missing:
         served.get("no-such-page/")
     assert missing.value.code == 404
-    assert f'data-page=""' in missing.value.read().decode("utf-8")
+    assert 'data-page=""' in missing.value.read().decode("utf-8")
 
 
 TRAVERSALS = [
@@ -467,11 +505,11 @@ def test_serve_runs_until_its_stop_event_is_set(tmp_path: Path) -> None:
         thread.join(timeout=10)
     assert not thread.is_alive()
     assert reporter.lines[-1] == "Stopped."
-    assert any(line.startswith("Built 7 pages in ") for line in reporter.lines)
+    assert any(re.match(r"Built \d+ pages.* in \d+ ms$", line) for line in reporter.lines)
 
 
 def test_serve_refuses_a_missing_content_folder(tmp_path: Path) -> None:
-    with pytest.raises(ServeError, match="content folder .* not found"):
+    with pytest.raises(ServeError, match=r"content folder .* not found"):
         serve(ServeOptions(content=tmp_path / "nowhere"))
 
 
@@ -480,7 +518,18 @@ def test_serve_refuses_a_missing_content_folder(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "target",
-    ["/../etc", "/a/../../b", "/%2e%2e/x", "/%2E%2e%2fx", "/a\\..\\b", "/%5c", "/%00", "/%ff"],
+    [
+        "/../etc",
+        "/a/../../b",
+        "/%2e%2e/x",
+        "/%2E%2e%2fx",
+        "/a\\..\\b",
+        "/%5c",
+        "/%00",
+        "/%ff",
+        "*",
+        "etc",
+    ],
 )
 def test_url_parts_refuses_leaving_the_root(target: str) -> None:
     assert url_parts(target) is None
@@ -560,6 +609,19 @@ def test_classify_changes_sorts_content_from_theme(tmp_path: Path) -> None:
     assert changes.content == [content / "technologies", content / "technologies" / "a.yaml"]
     assert changes.theme == [static / "site.css", templates / "base.html"]
     assert not classify_changes([content / "4913"], content, [templates])
+
+
+def test_a_rewritten_file_beside_a_page_reloads_that_page(tmp_path: Path) -> None:
+    for page in ("index.html", "compare/a/index.html"):
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_text("<body></body>", "utf-8")
+    written = ["compare/a/charts.json", "404.html", "sitemap.xml", "api/a.json", "gone/index.html"]
+    assert pages_to_reload(written, tmp_path) == [
+        "404.html",
+        "compare/a/index.html",
+        "gone/index.html",
+        "index.html",
+    ]
 
 
 def test_problem_lines_split_into_location_and_message() -> None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from jinja2 import Environment
+
 from .api_export import api_files
 from .assets import AssetMap, write_assets
 from .loading import LoadCache, load_content
@@ -21,8 +23,9 @@ from .output import staged_output
 from .pages import PageDeriver, PageSpec, TechViewCache, plan_pages
 from .problems import ContentError, Problem, Problems
 from .quality import check_quality
-from .render import Renderer
+from .render import Renderer, make_environment
 from .resolve import Site, resolve_site
+from .search_index import refresh_search_index, write_search_index
 from .site_files import site_files
 from .theme import default_static_dir, default_templates_dir
 
@@ -88,6 +91,7 @@ class SiteBuilder:
         self.tech_cache = TechViewCache()
         self.specs: dict[str, PageSpec] = {}
         self.assets: AssetMap | None = None
+        self.env: Environment | None = None
 
     def _load(self) -> tuple[Site, list[Problem]]:
         site, warnings = load_site(self.options.content, self.options.today, self.load_cache)
@@ -95,13 +99,16 @@ class SiteBuilder:
             raise ContentError(warnings)
         return site, warnings
 
-    def _renderer(self, site: Site, assets: AssetMap) -> Renderer:
+    def _renderer(self, site: Site, assets: AssetMap, fresh: bool) -> Renderer:
+        """A renderer for `site`; `fresh` re-reads the templates (a full build does)."""
         options = self.options
         base_url = options.base_url or site.settings.base_url
         if not base_url.endswith("/"):
             base_url += "/"
         template_dirs = [d for d in (options.templates, default_templates_dir()) if d]
-        return Renderer(site, template_dirs, assets, base_url, minify=options.minify)
+        if fresh or self.env is None:
+            self.env = make_environment(template_dirs)
+        return Renderer(site, template_dirs, assets, base_url, minify=options.minify, env=self.env)
 
     def build(self) -> BuildReport:
         """Render every page into a fresh folder and swap it into place."""
@@ -116,7 +123,7 @@ class SiteBuilder:
                 with_plotly=site.settings.features.charts,
                 minify=self.options.minify,
             )
-            renderer = self._renderer(site, assets)
+            renderer = self._renderer(site, assets, fresh=True)
             for spec in specs:
                 page = deriver.page(spec)
                 _write_page(staging / spec.path, renderer.render(page))
@@ -126,6 +133,8 @@ class SiteBuilder:
                 (staging / name).write_bytes(data)
             for name, data in api_files(site, renderer.public_url).items():
                 _write_file(staging / name, data)
+            if site.settings.features.search:
+                write_search_index(staging)
         self.specs = {spec.path: spec for spec in specs}
         self.assets = assets
         report = BuildReport(self.options.out, len(specs), time.perf_counter() - started)
@@ -150,7 +159,7 @@ class SiteBuilder:
         specs = plan_pages(site)
         affected = [spec for spec in specs if spec.deps & keys or self.specs.get(spec.path) != spec]
         deriver = PageDeriver(site, self.tech_cache)
-        renderer = self._renderer(site, assets)
+        renderer = self._renderer(site, assets, fresh=False)
         out = self.options.out
         written = []
         for spec in affected:
@@ -173,6 +182,8 @@ class SiteBuilder:
             with contextlib.suppress(OSError):
                 (out / gone).parent.rmdir()
             written.append(gone)
+        if written:
+            refresh_search_index(out, enabled=site.settings.features.search)
         self.specs = {spec.path: spec for spec in specs}
         report = BuildReport(out, len(affected), time.perf_counter() - started)
         report.warnings = warnings

@@ -24,6 +24,8 @@ SITE_FILE = "site.yaml"
 METRICS_FILE = "metrics.yaml"
 TECHNOLOGIES_DIR = "technologies"
 COMPARISONS_DIR = "comparisons"
+# Validation problems reported per file: past this, the rest are counted, not listed.
+MAX_PROBLEMS_PER_FILE = 50
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,11 @@ def _content_files(content: LoadedContent, folder: str) -> list[Path]:
     if not directory.is_dir():
         content.problems.add(directory, 1, 1, "", f"folder `{folder}/` not found")
         return []
+    if not _inside(content, directory):
+        shown = _display(content.root, directory)
+        content.problems.add(shown, 1, 1, "", "links to a folder outside the content folder")
+        return []
     files = []
-    root = content.root.resolve()
     for path in sorted(directory.iterdir()):
         shown = _display(content.root, path)
         if path.name.startswith("."):
@@ -106,11 +111,7 @@ def _content_files(content: LoadedContent, folder: str) -> list[Path]:
             continue
         if path.suffix != ".yaml":
             continue
-        if not path.resolve().is_relative_to(root):
-            content.problems.add(shown, 1, 1, "", "links to a file outside the content folder")
-            continue
-        if not path.is_file():
-            content.problems.add(shown, 1, 1, "", "is not a regular file")
+        if not _readable_content_file(content, path, shown):
             continue
         if not re.fullmatch(SLUG_PATTERN, path.stem) or len(path.stem) > 64:
             content.problems.add(
@@ -124,6 +125,23 @@ def _content_files(content: LoadedContent, folder: str) -> list[Path]:
             continue
         files.append(path)
     return files
+
+
+def _inside(content: LoadedContent, path: Path) -> bool:
+    """Whether `path`, symbolic links followed, stays inside the content folder."""
+    return path.resolve().is_relative_to(content.root.resolve())
+
+
+def _readable_content_file(content: LoadedContent, path: Path, shown: str) -> bool:
+    """Whether `path` may be read: a regular file inside the content folder. A link to a file
+    elsewhere would publish it; a named pipe or a device would never finish reading."""
+    if not _inside(content, path):
+        content.problems.add(shown, 1, 1, "", "links to a file outside the content folder")
+        return False
+    if not path.is_file():
+        content.problems.add(shown, 1, 1, "", "is not a regular file")
+        return False
+    return True
 
 
 def _display(root: Path, path: Path) -> str:
@@ -166,6 +184,8 @@ def _read_and_validate(
         if required:
             content.problems.add(shown, 1, 1, "", "required file not found")
         return None
+    if not _readable_content_file(content, path, shown):
+        return None
     try:
         document = read_yaml_file(path)
     except YamlError as exc:
@@ -180,10 +200,21 @@ def _read_and_validate(
     try:
         instance = model.model_validate(document.data)
     except ValidationError as exc:
-        for error in exc.errors(include_input=False):
+        errors = exc.errors(include_input=False)
+        for error in errors[:MAX_PROBLEMS_PER_FILE]:
             loc, message = describe_validation_error(error, model)
             line, column = document.position(loc)
             content.problems.add(shown, line, column, loc, message)
+        if len(errors) > MAX_PROBLEMS_PER_FILE:
+            more = len(errors) - MAX_PROBLEMS_PER_FILE
+            content.problems.add(
+                shown,
+                1,
+                1,
+                "",
+                f"{len(errors):,} problems in this file; the first {MAX_PROBLEMS_PER_FILE} "
+                f"are listed, {more:,} more are not",
+            )
         return None
     return Source(path, shown, path.stem, instance, document)
 

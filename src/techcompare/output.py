@@ -2,12 +2,15 @@
 
 A failed or interrupted build leaves the previous output exactly as it was, and no file of an
 earlier build survives into the new one. A marker file names a folder as techcompare output,
-so a mistyped `--out` never deletes a folder of something else.
+so a mistyped `--out` never deletes a folder of something else. A build that was killed
+leaves its staging folder behind (`.site.tmp-<pid>`); the next build removes it, and puts
+the previous site back if the kill came between the two renames of the swap.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +38,7 @@ def check_output_dir(out: Path) -> None:
 def staged_output(out: Path) -> Iterator[Path]:
     """Yield a fresh staging folder beside `out`; on success it becomes `out`."""
     out = out.absolute()
+    _clean_up_after_killed_builds(out)
     check_output_dir(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -51,6 +55,34 @@ def staged_output(out: Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap_into_place(staging, out)
+
+
+def _clean_up_after_killed_builds(out: Path) -> None:
+    """Remove the staging and retired folders of builds into `out` that are no longer running;
+    a retired site whose replacement never arrived becomes `out` again."""
+    if not out.parent.is_dir():
+        return
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(tmp|old)-(\d+)")
+    for leftover in sorted(out.parent.iterdir()):
+        match = pattern.fullmatch(leftover.name)
+        if match is None or not leftover.is_dir() or _running(int(match[2])):
+            continue
+        if match[1] == "old" and not out.exists() and (leftover / MARKER).exists():
+            leftover.rename(out)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:

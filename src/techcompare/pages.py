@@ -159,6 +159,8 @@ def plan_pages(site: Site) -> list[PageSpec]:
         specs.append(
             PageSpec(f"{category_url(slug)}index.html", "category", slug, frozenset(everything))
         )
+    if site.settings.features.search:
+        specs.append(PageSpec("search/index.html", "search", None, frozenset({SITE_KEY})))
     specs.append(PageSpec("404.html", "404", None, frozenset({SITE_KEY})))
     return specs
 
@@ -231,6 +233,14 @@ class PageDeriver:
             return comparison_page(self, spec.slug, generated_comparison(self.site, pair))
         if spec.kind == "category" and spec.slug:
             return category_page(self, spec.slug)
+        if spec.kind == "search":
+            description = f"Search every comparison and technology on {self.site.settings.title}."
+            return Page(
+                spec.path,
+                "search.html",
+                {"title": "Search", "description": description},
+                kind="search",
+            )
         return Page(
             spec.path,
             "404.html",
@@ -640,8 +650,11 @@ def picker(site: Site, category: str | None = None) -> Picker | None:
     everything = [(slug, tech.name) for slug, tech in site.technologies.items()]
     if category is None:
         return Picker(everything, [])
-    inside = [(s, name) for s, name in everything if category in site.technologies[s].categories]
-    return Picker(inside, [option for option in everything if option not in inside])
+    members = {s for s, tech in site.technologies.items() if category in tech.categories}
+    return Picker(
+        [option for option in everything if option[0] in members],
+        [option for option in everything if option[0] not in members],
+    )
 
 
 def technology_page(views: PageDeriver, slug: str) -> Page:

@@ -41,6 +41,20 @@ def human_date(value: date | str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def make_environment(template_dirs: list[Path]) -> Environment:
+    """A Jinja environment over `template_dirs` (first wins); compiled templates are cached
+    in it, so a dev server keeps one while the templates do not change."""
+    return Environment(
+        loader=FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
 class Renderer:
     """A Jinja environment bound to one build: site settings, URLs and assets."""
 
@@ -51,19 +65,13 @@ class Renderer:
         assets: AssetMap,
         base_url: str,
         minify: bool = True,
+        env: Environment | None = None,
     ) -> None:
         self.minify = minify
         self.site_title = site.settings.title
         self.base_url = base_url
         self.base_path = urlsplit(base_url).path or "/"
-        self.env = Environment(
-            loader=FileSystemLoader([str(d) for d in template_dirs]),
-            autoescape=True,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        self.env = env or make_environment(template_dirs)
         self.env.filters["script_json"] = script_json
         self.env.filters["human_date"] = human_date
         self.env.globals.update(

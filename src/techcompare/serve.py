@@ -17,6 +17,7 @@ import html
 import itertools
 import json
 import mimetypes
+import posixpath
 import queue
 import signal
 import socket
@@ -191,8 +192,10 @@ def url_parts(request_target: str) -> list[str] | None:
     rather than normalised: no legitimate link to a static page contains them.
     """
     target = request_target
-    if "://" in target.split("?", 1)[0]:
-        target = urlsplit(target).path  # absolute-form: http://host/path
+    if target.startswith(("http://", "https://")):
+        target = urlsplit(target).path or "/"  # absolute-form: http://host/path
+    if not target.startswith("/"):
+        return None
     raw = target.split("?", 1)[0].split("#", 1)[0]
     try:
         path = unquote(raw, errors="strict")
@@ -294,11 +297,10 @@ class ServedSite:
             if found is None:
                 return self._not_found()
             raw_path = request_target.split("?", 1)[0]
-            if found.name == "index.html" and parts and parts[-1] != "index.html":
-                if not raw_path.endswith("/"):
-                    # Relative links in the page only work from the folder's own URL.
-                    location = "/" + "/".join(parts) + "/"
-                    return Response(HTTPStatus.FOUND, "text/plain", b"", {"Location": location})
+            if parts and not raw_path.endswith("/") and self.root.joinpath(*parts).is_dir():
+                # Relative links in the page only work from the folder's own URL.
+                location = "/" + "/".join(parts) + "/"
+                return Response(HTTPStatus.FOUND, "text/plain", b"", {"Location": location})
             body = found.read_bytes()
         if found.suffix == ".html":
             page = found.relative_to(self.root.resolve()).as_posix()
@@ -374,7 +376,7 @@ class DevRequestHandler(BaseHTTPRequestHandler):
     def handle_one_request(self) -> None:
         try:
             super().handle_one_request()
-        except ConnectionError:
+        except (ConnectionError, TimeoutError):  # the client went away or stopped reading
             self.close_connection = True
 
     def _answer(self, send_body: bool) -> None:
@@ -423,7 +425,7 @@ class DevRequestHandler(BaseHTTPRequestHandler):
         finally:
             hub.unsubscribe(stream)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib name)
+    def log_message(self, format: str, *args: Any) -> None:
         if self.server.request_log is not None:
             self.server.request_log.info(f"{self.address_string()} {format % args}")
 
@@ -547,12 +549,12 @@ class Rebuilder:
         took = _milliseconds(report.seconds)
         what = f" ({', '.join(_shown(p) for p in changed)})" if changed else ""
         if full:
-            self.reporter.info(f"Built {_pages(len(report.written))} in {took}{what}")
+            self.reporter.info(f"Built {_count(report.written)} in {took}{what}")
         elif report.written:
-            self.reporter.info(f"Rebuilt {_pages(len(report.written))} in {took}{what}")
+            self.reporter.info(f"Rebuilt {_count(report.written)} in {took}{what}")
         else:
             self.reporter.info(f"No page changed ({took}){what}")
-        self.hub.reload(report.written, everything=full)
+        self.hub.reload(pages_to_reload(report.written, self.site.root), everything=full)
 
     def _failed(self, lines: list[str], failures: list[BuildFailure]) -> None:
         for line in lines:
@@ -561,6 +563,29 @@ class Rebuilder:
         still = "serving the last good pages" if self.site.ready else "nothing to serve yet"
         self.reporter.problem(f"Build failed: {errors} error(s); {still}.")
         self.hub.problems(failures)
+
+
+def pages_to_reload(written: Iterable[str], root: Path) -> list[str]:
+    """The pages (output paths) whose open tabs must reload after `written` files changed:
+    rewritten or removed pages, and the page beside any other rewritten file (data that the
+    page loads, such as the chart data next to a comparison)."""
+    pages: set[str] = set()
+    for path in written:
+        if path.endswith(".html"):
+            pages.add(path)
+            continue
+        page = posixpath.join(posixpath.dirname(path), "index.html")
+        if (root / page).is_file():
+            pages.add(page)
+    return sorted(pages)
+
+
+def _count(written: list[str]) -> str:
+    pages = sum(1 for path in written if path.endswith(".html"))
+    others = len(written) - pages
+    if not others:
+        return _pages(pages)
+    return f"{_pages(pages)} and {others} other file{'' if others == 1 else 's'}"
 
 
 def _shown(path: Path) -> str:
@@ -667,6 +692,7 @@ def serve(
     content, theme = check_folders(options)
     with _output_folder(options.out) as out:
         _check_out(out, [content, *theme])
+        # Served from the root of its own address, whatever base_url site.yaml names.
         builder = SiteBuilder(
             BuildOptions(content=content, out=out, base_url="/", templates=options.templates)
         )

@@ -5,10 +5,19 @@ Content files may come from strangers, so this reader is stricter than `yaml.saf
 - files over `MAX_FILE_BYTES` are refused before they are parsed;
 - the text must be UTF-8 (a byte order mark and CRLF line ends are fine);
 - duplicate keys in a mapping are errors (PyYAML silently keeps the last one);
-- anchors' aliases, tags and nesting deeper than `MAX_DEPTH` are refused, which rules out
-  alias bombs and the C parser's crash on very deep nesting;
+- anchors' aliases, tags, nesting deeper than `MAX_DEPTH` and files of more than `MAX_VALUES`
+  values are refused, which rules out alias bombs, the C parser's crash on very deep nesting,
+  and small files that cost seconds and gigabytes to validate;
 - plain scalars follow the YAML 1.2 core schema with no surprises: `NO`, `on` and `2025-01-01`
-  stay strings, `012` and `1_000` stay strings, only `true`/`false` are booleans.
+  stay strings, `012` and `1_000` stay strings, only `true`/`false` are booleans;
+- control characters are refused in values even when written as escapes (`"\\e"`), as YAML
+  refuses them raw: they are invalid in HTML and XML; keys must be one line of printable text,
+  so an error message naming a key cannot rewrite the terminal it is printed on.
+
+Tabs may indent a file although YAML forbids them (see `expand_tab_indentation`): when a file
+fails to parse and tabs start some of its lines, it is parsed again with each tab in a line's
+indentation read as `TAB_WIDTH` spaces; tabs inside the text of a block scalar (`|`, `>`),
+such as the indentation of Go code or a Makefile, stay tabs.
 
 The tree is built from the parser's event stream (libyaml when available), so positions are
 exact and nothing recurses deeper than `MAX_DEPTH`.
@@ -26,6 +35,10 @@ import yaml
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 40
+# Real content files hold a few hundred values; half a million one-digit numbers fit in the
+# size limit and would take seconds to read and gigabytes to report on.
+MAX_VALUES = 20_000
+TAB_WIDTH = 2
 
 Loc = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -48,6 +61,18 @@ _SPECIAL_FLOAT = {
     ".NAN": float("nan"),
 }
 _STR_TAG = "tag:yaml.org,2002:str"
+# Characters YAML allows in a file (libyaml refuses the others raw); escapes may produce any.
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Keys also may not hold tabs or line breaks (U+2028 and U+2029 included).
+_UNPRINTABLE_IN_KEY = re.compile(
+    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_TAB_INDENTED = re.compile(r"^[ \t]*\t", re.MULTILINE)
+# The end of a line that starts a block scalar: `key: |`, `- >-`, `key: &anchor |2 # note`.
+_BLOCK_HEADER = re.compile(
+    r"(?:^|[-:?][ \t]+)(?:[&!][^ \t]*[ \t]+)*[|>](?:[1-9][-+]?|[-+][1-9]?)?[ \t]*(?:#.*)?$"
+)
 
 
 class YamlError(Exception):
@@ -113,9 +138,43 @@ def read_yaml_file(path: Path) -> YamlDocument:
 
 
 def parse_yaml(text: str) -> YamlDocument:
-    """Parse one YAML document from `text` into a YamlDocument, or raise YamlError."""
+    """Parse one YAML document from `text` into a YamlDocument, or raise YamlError.
+
+    A file that fails to parse and has tabs in the indentation of some line is parsed once
+    more with those tabs expanded (`expand_tab_indentation`); positions, in values and in
+    errors, always refer to the text as written.
+    """
     if "\x00" in text:
         raise YamlError("the file contains a NUL character; it is not a text file")
+    if surrogate := _SURROGATE.search(text):
+        raise YamlError(
+            f"the text holds U+{ord(surrogate.group()):04X}, half of a surrogate pair, "
+            "which is not a character",
+            *_offset_position(text, surrogate.start()),
+        )
+    try:
+        return _parse(text)
+    except _SyntaxError as exc:
+        if not _TAB_INDENTED.search(text):
+            raise YamlError(exc.message, exc.line, exc.column) from None
+    expanded, shifts = expand_tab_indentation(text)
+    try:
+        document = _parse(expanded)
+    except _SyntaxError as exc:
+        line, column = _unshift(shifts, exc.line, exc.column)
+        raise YamlError(exc.message, line, column) from None
+    except YamlError as exc:
+        exc.line, exc.column = _unshift(shifts, exc.line, exc.column)
+        raise
+    positions = {loc: _unshift(shifts, *where) for loc, where in document.positions.items()}
+    return YamlDocument(document.data, positions)
+
+
+class _SyntaxError(YamlError):
+    """What the YAML parser itself refused (as opposed to what this reader refuses)."""
+
+
+def _parse(text: str) -> YamlDocument:
     builder = _Builder(yaml.parse(text, Loader=_Loader))
     try:
         data = builder.document()
@@ -123,16 +182,94 @@ def parse_yaml(text: str) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(f"invalid YAML: {problem}", line, column) from None
+        raise _SyntaxError(f"invalid YAML: {problem}", line, column) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"invalid YAML: {exc}") from None
+        raise _SyntaxError(f"invalid YAML: {exc}") from None
     return YamlDocument(data, builder.positions)
+
+
+# Per changed line (1-based): how many characters of indentation it had, and how many now.
+Shifts = dict[int, tuple[int, int]]
+
+
+def expand_tab_indentation(text: str) -> tuple[str, Shifts]:
+    """Read tabs in indentation as `TAB_WIDTH` spaces each, except inside block scalars.
+
+    The rule, line by line: the leading spaces and tabs of a line are its indentation and
+    each tab in them becomes `TAB_WIDTH` spaces, so one tab is one level and `- key` lines up
+    with a key one tab deeper. A block scalar (a line ending in `|` or `>`) takes the
+    indentation of its first line of text, as YAML does; every later line that starts with
+    that much indentation keeps the rest of its characters as they are, tabs included, and the
+    first line indented less ends the scalar. Returns the new text and, per changed line,
+    the length of its indentation before and after, to map columns back.
+    """
+    shifts: Shifts = {}
+    out: list[str] = []
+    block_parent: int | None = None  # width a block scalar's text must exceed, when in one
+    block_width: int | None = None  # width of that text's indentation, once known
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        body = line.rstrip("\r\n")
+        rest = body.lstrip(" \t")
+        indent = body[: len(body) - len(rest)]
+        new: str | None = None
+        if block_parent is not None:
+            if block_width is None and rest and _width(indent) > block_parent:
+                block_width = _width(indent)
+            kept = _beyond(indent, block_width)
+            if kept is not None:
+                new = " " * (block_width or 0) + kept
+            elif not rest:  # a blank line shallower than the text does not end the scalar
+                new = ""
+            else:
+                block_parent = block_width = None
+        if new is None:
+            new = " " * _width(indent)
+            if _BLOCK_HEADER.search(rest) and not rest.startswith("#"):
+                dashes = rest[: len(rest) - len(rest.lstrip("- \t"))]
+                block_parent = len(new) + _width(dashes)
+        out.append(new + line[len(indent) :])
+        if new != indent:
+            shifts[number] = (len(indent), len(new))
+    return "".join(out), shifts
+
+
+def _width(whitespace: str) -> int:
+    return len(whitespace) + whitespace.count("\t") * (TAB_WIDTH - 1)
+
+
+def _beyond(indent: str, width: int | None) -> str | None:
+    """What follows the first `width` columns of `indent`, or None when it is narrower (or a
+    tab straddles the boundary): the line is then not part of the block scalar."""
+    if width is None:
+        return None
+    seen = 0
+    for index, char in enumerate(indent):
+        if seen == width:
+            return indent[index:]
+        seen += TAB_WIDTH if char == "\t" else 1
+    return "" if seen == width else None
+
+
+def _unshift(shifts: Shifts, line: int, column: int) -> Position:
+    """A position in the expanded text as a position in the text as written."""
+    if line not in shifts:
+        return (line, column)
+    before, after = shifts[line]
+    if column - 1 >= after:
+        return (line, column - after + before)
+    return (line, min(column, before + 1))
+
+
+def _offset_position(text: str, offset: int) -> Position:
+    line = text.count("\n", 0, offset) + 1
+    return (line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
 class _Builder:
     def __init__(self, events: Iterator[yaml.Event]) -> None:
         self.events = events
         self.positions: dict[Loc, Position] = {}
+        self.values = 0
 
     def next(self) -> yaml.Event:
         return next(self.events)
@@ -161,15 +298,32 @@ class _Builder:
     def node(self, event: yaml.Event, loc: Loc, depth: int) -> Any:
         where = _where(event)
         self.positions.setdefault(loc, where)
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise YamlError(
+                f"the file holds more than {MAX_VALUES:,} values; content files are smaller",
+                *where,
+            )
         if isinstance(event, yaml.AliasEvent):
             raise YamlError("aliases (*name) are not allowed in content files", *where)
         tag = getattr(event, "tag", None)
         if isinstance(event, yaml.ScalarEvent):
             if tag not in (None, "!", _STR_TAG):
                 raise YamlError(f"YAML tags such as {tag} are not allowed in content", *where)
+            if bad := _UNPRINTABLE.search(event.value):
+                raise YamlError(
+                    f"the text holds the control character U+{ord(bad.group()):04X}, "
+                    "which content may not hold",
+                    *where,
+                )
             if tag == _STR_TAG or not event.implicit[0]:
                 return event.value
-            return resolve_plain(event.value)
+            try:
+                return resolve_plain(event.value)
+            except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
+                raise YamlError(
+                    f"the number has {len(event.value):,} digits; write it shorter", *where
+                ) from None
         if tag is not None:
             raise YamlError(f"YAML tags such as {tag} are not allowed in content", *where)
         if depth >= MAX_DEPTH:
@@ -191,6 +345,12 @@ class _Builder:
                         f"YAML tags such as {event.tag} are not allowed in content", *key_where
                     )
                 key = event.value
+                if bad := _UNPRINTABLE_IN_KEY.search(key):
+                    raise YamlError(
+                        "mapping keys must be one line of printable text "
+                        f"(found U+{ord(bad.group()):04X})",
+                        *key_where,
+                    )
                 if key in mapping:
                     raise YamlError(
                         f"duplicate key `{key}` (first given on line {key_lines[key]})",

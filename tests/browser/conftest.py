@@ -29,6 +29,7 @@ from playwright.sync_api import (
     BrowserContext,
     ConsoleMessage,
     Error,
+    Locator,
     Page,
     Request,
     Response,
@@ -60,7 +61,8 @@ def viewport_name(viewport: tuple[int, int]) -> str:
 
 
 # Every response with status >= 400 that any test server sent, in order. Tests run one at a
-# time, so a page owns the entries added while it was open.
+# time, so a page reports the entries added while it was open (a page that several tests
+# share may also see those of pages opened meanwhile).
 _SERVER_ERRORS: list[str] = []
 
 
@@ -91,6 +93,14 @@ class ServedSite:
 
     def url(self, path: str = "") -> str:
         return self.base_url + path.lstrip("/")
+
+    def all_pages(self) -> list[str]:
+        """URL paths of every page (`.../index.html`) in the built site, "" for the home page."""
+        paths = []
+        for index in sorted(self.root.glob("**/index.html")):
+            folder = index.parent.relative_to(self.root).as_posix()
+            paths.append("" if folder == "." else f"{folder}/")
+        return paths
 
     def pages(self, folder: str) -> list[str]:
         """URL paths of the pages `folder/<slug>/index.html` in the built site."""
@@ -289,31 +299,68 @@ def open_page(browser: Browser) -> Iterator[OpenPage]:
 # --- helpers for the tests ----------------------------------------------------------------
 
 
-def draw_all_charts(tracked: TrackedPage) -> int:
-    """Scroll every `.chart` into view, wait until each is drawn; return how many were drawn.
-
-    A chart counts as drawn when it has the class `is-drawn` and its Plotly SVG holds at least
-    one trace path with a shape (`d` attribute that is not empty).
-    """
-    page = tracked.page
-    charts = page.locator(".chart[data-chart]")
-    count = charts.count()
-    for index in range(count):
-        chart = charts.nth(index)
-        chart.scroll_into_view_if_needed()
+def _wait_until_drawn(tracked: TrackedPage, chart: Locator) -> None:
+    """Scroll `chart` into view and wait until it is drawn: it has the class `is-drawn` and its
+    Plotly SVG holds at least one trace path with a shape (a `d` attribute that is not empty)."""
+    chart.scroll_into_view_if_needed()
+    try:
+        tracked.page.wait_for_function(
+            """el => el.classList.contains('is-drawn')
+                && [...el.querySelectorAll('svg.main-svg g.trace path')]
+                    .some(p => (p.getAttribute('d') || '').trim().length > 1)""",
+            arg=chart.element_handle(),
+            timeout=10_000,
+        )
+    except Error as exc:
         name = chart.get_attribute("data-chart")
-        try:
-            page.wait_for_function(
-                """el => el.classList.contains('is-drawn')
-                    && [...el.querySelectorAll('svg.main-svg g.trace path')]
-                        .some(p => (p.getAttribute('d') || '').trim().length > 1)""",
-                arg=chart.element_handle(),
-                timeout=10_000,
-            )
-        except Error as exc:
-            problems = "\n  ".join(tracked.problems()) or "none recorded"
-            raise AssertionError(
-                f"chart {name} was not drawn within 10 s; page problems:\n  {problems}"
-            ) from exc
-    tracked.drawn_charts = page.locator(".chart.is-drawn").count()
+        problems = "\n  ".join(tracked.problems()) or "none recorded"
+        raise AssertionError(
+            f"chart {name} was not drawn within 10 s; page problems:\n  {problems}"
+        ) from exc
+
+
+def draw_first_chart(tracked: TrackedPage) -> None:
+    """Scroll the first chart into view and wait until it is drawn."""
+    _wait_until_drawn(tracked, tracked.page.locator(".chart[data-chart]").first)
+
+
+def draw_all_charts(tracked: TrackedPage) -> int:
+    """Scroll every chart into view in turn, wait until each is drawn, and return how many
+    charts the page has drawn."""
+    charts = tracked.page.locator(".chart[data-chart]")
+    for index in range(charts.count()):
+        _wait_until_drawn(tracked, charts.nth(index))
+    tracked.drawn_charts = tracked.page.locator(".chart.is-drawn").count()
     return tracked.drawn_charts
+
+
+def broken_links(tracked: TrackedPage) -> list[str]:
+    """Links from the page to its own site that do not lead anywhere: an address that does not
+    answer 200, or a `#fragment` with no element of that id on the page it names."""
+    page = tracked.page
+    origin = page.evaluate("location.origin")
+    here = page.url.split("#")[0]
+    hrefs: list[str] = page.evaluate(
+        "() => [...document.querySelectorAll('a[href]')].map(a => a.href)"
+    )
+    texts: dict[str, str | None] = {}
+    broken: list[str] = []
+    for href in dict.fromkeys(hrefs):
+        if not href.startswith(origin + "/"):
+            continue
+        url, _, fragment = href.partition("#")
+        if url not in texts:
+            response = page.request.get(url)
+            texts[url] = response.text() if response.status == 200 else None
+            if texts[url] is None:
+                broken.append(f"{href}: status {response.status}")
+        text = texts[url]
+        if not fragment or text is None:
+            continue
+        if url == here:
+            found = page.evaluate("id => !!document.getElementById(id)", fragment)
+        else:
+            found = re.search(rf"""\bid=["']?{re.escape(fragment)}(?=["'\s>])""", text) is not None
+        if not found:
+            broken.append(f"{href}: no element with id {fragment!r}")
+    return broken

@@ -17,6 +17,7 @@ from .conftest import (
     ServedSite,
     TrackedPage,
     draw_all_charts,
+    draw_first_chart,
     page_maker,
     viewport_name,
 )
@@ -39,20 +40,26 @@ SharedPage = Callable[..., TrackedPage]
 
 @pytest.fixture(scope="module")
 def drawn_page(browser: Browser, bundled_server: ServedSite) -> Iterator[SharedPage]:
-    """`drawn_page(viewport, scheme)`: the comparison page with every chart drawn, opened once
-    per viewport and colour scheme for the whole module. Loading plotly and drawing eleven
-    charts takes seconds, so the tests that only look share these pages; each one sets the
-    scroll position it needs. Tests that change a page open their own with `open_page`."""
+    """`drawn_page(viewport, scheme, every_chart=True)`: the comparison page with every chart
+    (or only the first) drawn, opened once per viewport and colour scheme for the whole module.
+    Loading plotly and drawing eleven charts takes seconds, so the tests that only look share
+    these pages; each one sets the scroll position it needs. Tests that change a page open
+    their own with `open_page`."""
     pages: dict[tuple[tuple[int, int], str], TrackedPage] = {}
     with page_maker(browser) as make:
 
-        def get(viewport: tuple[int, int] = DESKTOP, scheme: str = "light") -> TrackedPage:
+        def get(
+            viewport: tuple[int, int] = DESKTOP, scheme: str = "light", every_chart: bool = True
+        ) -> TrackedPage:
             if (viewport, scheme) not in pages:
                 tracked = open_comparison(make, bundled_server, viewport, color_scheme=scheme)
+                draw_first_chart(tracked)
+                pages[viewport, scheme] = tracked
+            tracked = pages[viewport, scheme]
+            if every_chart and tracked.drawn_charts is None:
                 draw_all_charts(tracked)
                 tracked.shoot(f"comparison-{viewport_name(viewport)}-{scheme}", full_page=True)
-                pages[viewport, scheme] = tracked
-            return pages[viewport, scheme]
+            return tracked
 
         yield get
 
@@ -101,10 +108,23 @@ def body_colours(tracked: TrackedPage) -> tuple[str, str]:
 # --- loading and charts -------------------------------------------------------------------
 
 
-def test_page_loads_without_errors(open_page: OpenPage, bundled_server: ServedSite) -> None:
+def test_page_loads_cleanly_and_fetches_plotly_only_when_a_chart_nears(
+    open_page: OpenPage, bundled_server: ServedSite
+) -> None:
     tracked = open_comparison(open_page, bundled_server)
+    page = tracked.page
+    tracked.assert_clean()  # waits for the network to settle
     # The declared icon is fetched instead of a missing /favicon.ico.
     assert not [url for url in tracked.requested if url.endswith("/favicon.ico")]
+    first = page.locator(".chart").first
+    if first.evaluate("el => el.getBoundingClientRect().top") > DESKTOP[1] + 400:
+        # Far below the first screen, beyond the look-ahead: plotly must wait.
+        assert not [url for url in tracked.requested if "plotly" in url], (
+            "plotly.js was fetched before any chart came near the viewport"
+        )
+    draw_first_chart(tracked)
+    plotly = [url for url in tracked.requested if "plotly" in url]
+    assert len(plotly) == 1, plotly
     tracked.assert_clean()
 
 
@@ -321,10 +341,9 @@ def test_chart_plot_area_is_usable_on_phones(drawn_page: SharedPage) -> None:
 # --- colour schemes -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_colour_scheme(drawn_page: SharedPage, scheme: str, viewport: tuple[int, int]) -> None:
-    tracked = drawn_page(viewport, scheme)
+def test_colour_scheme(drawn_page: SharedPage, scheme: str) -> None:
+    tracked = drawn_page(DESKTOP, scheme, every_chart=False)
     page = tracked.page
     background, text = body_colours(tracked)
     if scheme == "dark":
@@ -372,10 +391,8 @@ def test_drawn_charts_follow_a_change_of_colour_scheme(
 ) -> None:
     tracked = open_comparison(open_page, bundled_server, color_scheme="light")
     page = tracked.page
-    chart = page.locator(".chart").first
-    chart.scroll_into_view_if_needed()
-    page.wait_for_function("el => el.classList.contains('is-drawn')", arg=chart.element_handle())
-    tick = chart.locator(".xtick text").first
+    draw_first_chart(tracked)
+    tick = page.locator(".chart").first.locator(".xtick text").first
     light_fill = tick.evaluate("el => getComputedStyle(el).fill")
     page.emulate_media(color_scheme="dark")
     background, _ = body_colours(tracked)
@@ -410,11 +427,8 @@ def test_section_links_resolve(drawn_page: SharedPage) -> None:
     assert sections == targets
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_section_link_scrolls_to_its_section(
-    drawn_page: SharedPage, viewport: tuple[int, int]
-) -> None:
-    page = drawn_page(viewport).page
+def test_section_link_scrolls_to_its_section(drawn_page: SharedPage) -> None:
+    page = drawn_page(DESKTOP).page
     page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
     page.locator('nav.toc a[href="#pricing"]').click()
     page.wait_for_function("location.hash === '#pricing'")
@@ -463,9 +477,24 @@ def test_page_works_without_javascript(open_page: OpenPage, bundled_server: Serv
         table.scroll_into_view_if_needed()
         assert table.is_visible()
         assert table.locator("tbody tr").count() >= 1
-    # No chart was drawn, plotly was not even fetched, and no chart data shows as text.
+    # No chart was drawn, and neither plotly nor chart data was fetched.
     assert page.locator(".chart svg").count() == 0
-    assert not [url for url in tracked.requested if "plotly" in url]
-    assert page.locator("script[type='application/json']").first.is_hidden()
+    assert not [url for url in tracked.requested if "plotly" in url or url.endswith(".json")]
     tracked.shoot("comparison-desktop-light-no-javascript", full_page=True)
     tracked.assert_clean()
+
+
+@pytest.mark.xfail(
+    reason="BUG: without JavaScript every .chart stays an empty box 8rem high (min-height in "
+    "site.css), a blank gap between each metric's description and its data table",
+    strict=True,
+)
+def test_no_empty_chart_boxes_without_javascript(
+    open_page: OpenPage, bundled_server: ServedSite
+) -> None:
+    tracked = open_comparison(open_page, bundled_server, javascript=False)
+    heights = tracked.page.evaluate(
+        "() => [...document.querySelectorAll('.chart')].map(c => c.getBoundingClientRect().height)"
+    )
+    assert heights, "no chart placeholders on the page"
+    assert max(heights) == 0, f"empty chart boxes without JavaScript, heights {heights}"

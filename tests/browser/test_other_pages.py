@@ -4,58 +4,76 @@ technologies, not only the bundled ones."""
 
 from __future__ import annotations
 
-import pytest
-
 from .conftest import (
     DESKTOP,
     PHONE,
     OpenPage,
     ServedSite,
     TrackedPage,
+    broken_links,
     draw_all_charts,
-    viewport_name,
 )
-
-VIEWPORTS = [pytest.param(PHONE, id="phone"), pytest.param(DESKTOP, id="desktop")]
 
 
 def fits_the_viewport(tracked: TrackedPage) -> bool:
     return tracked.page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_home_page(
-    open_page: OpenPage, bundled_server: ServedSite, viewport: tuple[int, int]
-) -> None:
-    tracked = open_page(width=viewport[0], height=viewport[1])
+def test_home_page(open_page: OpenPage, bundled_server: ServedSite) -> None:
+    tracked = open_page(width=DESKTOP[0], height=DESKTOP[1])
     tracked.goto(bundled_server.url("/"))
     page = tracked.page
-    assert page.locator("h1").is_visible()
     assert page.locator("a[href*='/compare/']").count() >= 1
-    assert fits_the_viewport(tracked), "the home page scrolls sideways"
-    tracked.shoot(f"home-{viewport_name(viewport)}", full_page=True)
-    tracked.assert_clean()
     # The home page has no chart, so it must not pay for plotly.
     assert page.locator("script[src*='plotly']").count() == 0
+    check_opened_page("", tracked)
     assert not [url for url in tracked.requested if "plotly" in url]
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_technology_pages(
-    open_page: OpenPage, bundled_server: ServedSite, viewport: tuple[int, int]
-) -> None:
+def check_pages(open_page: OpenPage, site: ServedSite, paths: list[str]) -> None:
+    """Each page loads cleanly, shows its heading, draws any chart, links only to addresses
+    that exist, and fits the width of a desktop and of a phone.
+
+    The pages are opened side by side so that they settle in parallel; each is checked at
+    desktop width, then narrowed to phone width."""
+    opened = []
+    for path in paths:
+        tracked = open_page(width=DESKTOP[0], height=DESKTOP[1])
+        tracked.goto(site.url(path))
+        opened.append((path, tracked))
+    for path, tracked in opened:
+        check_opened_page(path, tracked)
+
+
+def check_opened_page(path: str, tracked: TrackedPage) -> None:
+    page = tracked.page
+    name = path.strip("/") or "home"
+    assert page.locator("h1").is_visible(), path
+    assert fits_the_viewport(tracked), f"/{path} scrolls sideways on a desktop"
+    if page.locator(".chart").count():
+        draw_all_charts(tracked)
+    assert not broken_links(tracked), path
+    tracked.shoot(f"{name}-desktop", full_page=True)
+    page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    assert page.locator("h1").is_visible(), path
+    assert fits_the_viewport(tracked), f"/{path} scrolls sideways on a phone"
+    tracked.shoot(f"{name}-phone", full_page=True)
+    tracked.assert_clean()
+
+
+def test_technology_pages(open_page: OpenPage, bundled_server: ServedSite) -> None:
     paths = bundled_server.pages("technologies")
     assert len(paths) >= 3, paths
-    for path in paths:
-        tracked = open_page(width=viewport[0], height=viewport[1])
-        tracked.goto(bundled_server.url(path))
-        assert tracked.page.locator("h1").is_visible(), path
-        assert fits_the_viewport(tracked), f"{path} scrolls sideways"
-        if tracked.page.locator(".chart").count():
-            draw_all_charts(tracked)
-        tracked.shoot(f"{path}-{viewport_name(viewport)}", full_page=True)
-        tracked.assert_clean()
-        tracked.page.context.close()
+    check_pages(open_page, bundled_server, paths)
+
+
+def test_every_other_page(open_page: OpenPage, bundled_server: ServedSite) -> None:
+    """Every other page of the bundled site (categories, comparisons generated from data and
+    whatever comes next), except the written comparison that test_comparison_page covers."""
+    covered = {"", "compare/graphql-vs-grpc-vs-websockets/"}
+    covered.update(bundled_server.pages("technologies"))
+    paths = [path for path in bundled_server.all_pages() if path not in covered]
+    check_pages(open_page, bundled_server, paths)
 
 
 def test_not_found_page(open_page: OpenPage, bundled_server: ServedSite) -> None:

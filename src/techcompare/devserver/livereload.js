@@ -17,12 +17,25 @@
     return document.getElementById(OVERLAY_ID);
   }
 
+  // Every element starts from `all: initial`, so the site's own CSS cannot restyle the overlay.
   function styled(tag, styles) {
     var element = document.createElement(tag);
+    element.style.setProperty("all", "initial");
     Object.keys(styles).forEach(function (name) {
       element.style.setProperty(name, styles[name]);
     });
     return element;
+  }
+
+  var TEXT = {
+    color: "#ffffff",
+    "font-family": "system-ui, -apple-system, 'Segoe UI', sans-serif",
+    "font-size": "15px",
+    "line-height": "1.5",
+  };
+
+  function text(styles) {
+    return Object.assign({}, TEXT, styles);
   }
 
   function hideProblems() {
@@ -34,28 +47,29 @@
 
   function showProblems(problems) {
     hideProblems();
-    var box = styled("section", {
-      position: "fixed",
-      left: "0",
-      right: "0",
-      bottom: "0",
-      "z-index": "2147483647",
-      "max-height": "60vh",
-      overflow: "auto",
-      margin: "0",
-      padding: "1rem 1.25rem",
-      background: "#1f1416",
-      color: "#ffffff",
-      "border-top": "4px solid #e5484d",
-      "box-shadow": "0 -4px 16px rgba(0, 0, 0, 0.35)",
-      font: "15px/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif",
-      "text-align": "left",
-    });
+    var box = styled(
+      "section",
+      text({
+        display: "block",
+        position: "fixed",
+        left: "0",
+        right: "0",
+        bottom: "0",
+        "z-index": "2147483647",
+        "box-sizing": "border-box",
+        "max-height": "60vh",
+        overflow: "auto",
+        padding: "1rem 1.25rem",
+        background: "#1f1416",
+        "border-top": "4px solid #e5484d",
+        "box-shadow": "0 -4px 16px rgba(0, 0, 0, 0.35)",
+      })
+    );
     box.id = OVERLAY_ID;
     box.setAttribute("role", "alert");
     box.setAttribute("aria-labelledby", OVERLAY_ID + "-title");
 
-    var title = styled("h2", { margin: "0 0 0.5rem", font: "600 17px/1.4 inherit", color: "#ffffff" });
+    var title = styled("h2", text({ display: "block", margin: "0 0 0.5rem", "font-size": "17px", "font-weight": "600" }));
     title.id = OVERLAY_ID + "-title";
     title.textContent =
       problems.length === 1
@@ -63,15 +77,19 @@
         : problems.length + " problems in the content: this page shows the last good build";
     box.appendChild(title);
 
-    var list = styled("ul", { margin: "0", padding: "0 0 0 1.25rem" });
+    var list = styled("ul", text({ display: "block", margin: "0", padding: "0 0 0 1.25rem", "list-style": "disc" }));
     problems.forEach(function (problem) {
-      var item = styled("li", { margin: "0.25rem 0" });
+      var item = styled("li", text({ display: "list-item", margin: "0.25rem 0" }));
       if (problem.location) {
-        var where = styled("code", {
-          font: "14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
-          color: "#ffd7d9",
-          "overflow-wrap": "anywhere",
-        });
+        var where = styled(
+          "code",
+          text({
+            "font-family": "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
+            "font-size": "14px",
+            color: "#ffd7d9",
+            "overflow-wrap": "anywhere",
+          })
+        );
         where.textContent = problem.location;
         item.appendChild(where);
         item.appendChild(document.createTextNode(" "));
@@ -81,19 +99,24 @@
     });
     box.appendChild(list);
 
-    var footer = styled("p", { margin: "0.75rem 0 0", display: "flex", gap: "1rem", "align-items": "center" });
-    var hint = document.createElement("span");
+    var footer = styled(
+      "p",
+      text({ display: "flex", margin: "0.75rem 0 0", gap: "1rem", "align-items": "center" })
+    );
+    var hint = styled("span", text({}));
     hint.textContent = "Fix the file and save: the page reloads by itself.";
-    var dismiss = styled("button", {
-      "margin-left": "auto",
-      padding: "0.25rem 0.75rem",
-      font: "inherit",
-      color: "#1f1416",
-      background: "#ffffff",
-      border: "0",
-      "border-radius": "4px",
-      cursor: "pointer",
-    });
+    var dismiss = styled(
+      "button",
+      text({
+        "margin-left": "auto",
+        padding: "0.25rem 0.75rem",
+        color: "#1f1416",
+        background: "#ffffff",
+        "border-radius": "4px",
+        cursor: "pointer",
+        outline: "revert",
+      })
+    );
     dismiss.type = "button";
     dismiss.textContent = "Hide";
     dismiss.addEventListener("click", hideProblems);

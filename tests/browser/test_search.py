@@ -1,0 +1,226 @@
+"""Search in Chromium: the Pagefind index of the bundled site, served by a plain static server,
+queried from the search page and from the search box in the header of every page."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+from playwright.sync_api import expect
+
+from techcompare.build import BuildOptions, build_site
+
+from .conftest import DESKTOP, PHONE, OpenPage, ServedSite, TrackedPage, viewport_name
+
+BUNDLED_CONTENT = Path(__file__).parents[2] / "content"
+RESULT_LINKS = ".search-result .search-title a"
+
+# Records every Content-Security-Policy violation the page reports, from the first script on.
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+
+
+def distinctive_pro_word() -> tuple[str, str]:
+    """(technology slug, word): a word from one of the technology's pros that appears nowhere
+    in any other technology's file, so a search for it must find that technology's page."""
+    files = sorted((BUNDLED_CONTENT / "technologies").glob("*.yaml"))
+    texts = {path.stem: path.read_text(encoding="utf-8").lower() for path in files}
+    for path in files:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        words = set()
+        for pro in data["pros"]:
+            text = pro["text"] if isinstance(pro, dict) else str(pro)
+            text = re.sub(r"`[^`]*`|\(http[^)]*\)", " ", text)  # code and link targets
+            words |= {word.lower() for word in re.findall(r"[A-Za-z]{7,}", text)}
+        own = [w for w in words if not any(w in texts[s] for s in texts if s != path.stem)]
+        if own:
+            return path.stem, max(own, key=lambda word: (len(word), word))
+    pytest.fail("no technology in the bundled content has a pro with a word of its own")
+
+
+def open_tracked(open_page: OpenPage, **options: object) -> TrackedPage:
+    tracked = open_page(**options)
+    tracked.page.add_init_script(WATCH_CSP)
+    return tracked
+
+
+def csp_violations(tracked: TrackedPage) -> list[str]:
+    violations: list[str] = tracked.page.evaluate("window.__cspViolations || []")
+    return violations
+
+
+def wait_for_results(tracked: TrackedPage) -> list[str]:
+    """The result links' paths once the search page has shown its results."""
+    page = tracked.page
+    page.wait_for_selector(RESULT_LINKS, timeout=10_000)
+    hrefs: list[str] = page.eval_on_selector_all(
+        RESULT_LINKS, "links => links.map(a => new URL(a.href).pathname)"
+    )
+    return hrefs
+
+
+def assert_clean(tracked: TrackedPage) -> None:
+    tracked.assert_clean()
+    assert not csp_violations(tracked), csp_violations(tracked)
+
+
+# --- the search page ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(
+    "viewport", [pytest.param(PHONE, id="phone"), pytest.param(DESKTOP, id="desktop")]
+)
+def test_a_word_from_a_technologys_pros_finds_its_page(
+    open_page: OpenPage, bundled_server: ServedSite, viewport: tuple[int, int], scheme: str
+) -> None:
+    slug, word = distinctive_pro_word()
+    tracked = open_tracked(open_page, width=viewport[0], height=viewport[1], color_scheme=scheme)
+    tracked.goto(bundled_server.url(f"/search/?q={word}"))
+    results = wait_for_results(tracked)
+    assert f"/technologies/{slug}/" in results, f"{word!r} did not find {slug}: {results}"
+    page = tracked.page
+    status = page.locator("#search-status").inner_text()
+    assert re.fullmatch(rf"\d+ results? for “{word}”\.", status), status
+    assert page.locator("#search-q").input_value() == word
+    assert page.locator(".search-result mark").count() >= 1, "matched words are highlighted"
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits, "the search page scrolls sideways"
+    tracked.shoot(f"search-{viewport_name(viewport)}-{scheme}", full_page=True)
+    assert_clean(tracked)
+
+
+def test_results_follow_what_is_typed_and_the_keyboard_reaches_them(
+    open_page: OpenPage, bundled_server: ServedSite
+) -> None:
+    slug, word = distinctive_pro_word()
+    tracked = open_tracked(open_page)
+    tracked.goto(bundled_server.url("/search/"))
+    page = tracked.page
+    assert page.locator("#search-status").inner_text().startswith("Type a word")
+    page.locator("#search-q").focus()
+    page.keyboard.type(word)
+    results = wait_for_results(tracked)
+    assert f"/technologies/{slug}/" in results
+    assert parse_qs(urlsplit(page.url).query) == {"q": [word]}, "the address keeps the query"
+    page.keyboard.press("Tab")  # the search button
+    page.keyboard.press("Tab")  # the first result
+    focused = page.evaluate("document.activeElement.closest('.search-title') !== null")
+    assert focused, "Tab from the search field reaches the first result"
+    assert_clean(tracked)
+    first = page.evaluate("document.activeElement.href")
+    page.keyboard.press("Enter")
+    page.wait_for_url(first)
+
+
+def test_no_results_and_markup_in_the_query_are_shown_as_text(
+    open_page: OpenPage, bundled_server: ServedSite
+) -> None:
+    tracked = open_tracked(open_page)
+    tracked.goto(bundled_server.url("/search/?q=%3Cb%3Ezzzqqxx%3C%2Fb%3E"))
+    page = tracked.page
+    status = page.locator("#search-status")
+    expect(status).to_have_text(re.compile("^No results for “<b>zzzqqxx</b>”"))
+    assert status.locator("b").count() == 0
+    assert page.locator(".search-result").count() == 0
+    assert_clean(tracked)
+
+
+def test_the_search_page_without_javascript_says_so(
+    open_page: OpenPage, bundled_server: ServedSite
+) -> None:
+    tracked = open_page(javascript=False)
+    tracked.goto(bundled_server.url("/search/?q=latency"))
+    main = tracked.page.locator("main").inner_text()
+    assert "needs JavaScript" in main
+    tracked.assert_clean()
+
+
+# --- the search box on every page ---------------------------------------------------------
+
+
+def test_the_header_search_box_leads_to_results(
+    open_page: OpenPage, bundled_server: ServedSite
+) -> None:
+    slug, word = distinctive_pro_word()
+    tracked = open_tracked(open_page)
+    tracked.goto(bundled_server.url("/"))
+    page = tracked.page
+    assert not [url for url in tracked.requested if "pagefind" in url or "/search." in url], (
+        "pages other than the search page load no search code"
+    )
+    box = page.get_by_role("search", name="Site search").get_by_label(
+        "Search comparisons and technologies"
+    )
+    box.fill(word)
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q="))
+    assert f"/technologies/{slug}/" in wait_for_results(tracked)
+    assert_clean(tracked)
+
+
+def test_the_header_search_box_works_without_javascript(
+    open_page: OpenPage, bundled_server: ServedSite
+) -> None:
+    tracked = open_page(javascript=False)
+    tracked.goto(bundled_server.url("/technologies/grpc/"))
+    box = tracked.page.get_by_label("Search comparisons and technologies")
+    box.fill("streaming")
+    box.press("Enter")
+    tracked.page.wait_for_url(bundled_server.url("/search/?q=streaming"))
+    tracked.assert_clean()
+
+
+# --- under a sub-path ---------------------------------------------------------------------
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def sub_path_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The bundled content built for the base URL `/sub/`, served from the folder above it;
+    yields the server's root address."""
+    root = tmp_path_factory.mktemp("sub-path")
+    build_site(BuildOptions(content=BUNDLED_CONTENT, out=root / "sub", base_url="/sub/"))
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_search_works_under_a_sub_path(open_page: OpenPage, sub_path_server: str) -> None:
+    slug, word = distinctive_pro_word()
+    tracked = open_tracked(open_page)
+    tracked.goto(sub_path_server + "sub/")
+    page = tracked.page
+    box = page.get_by_label("Search comparisons and technologies")
+    box.fill(word)
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/sub/search/\?q="))
+    results = wait_for_results(tracked)
+    assert f"/sub/technologies/{slug}/" in results
+    assert all(path.startswith("/sub/") for path in results), results
+    assert any("/sub/pagefind/pagefind.js" in url for url in tracked.requested)
+    assert_clean(tracked)
+    for path in results:
+        assert page.request.get(sub_path_server + path.lstrip("/")).status == 200, path

@@ -1,0 +1,261 @@
+"""Post-processing: the Pagefind search index, the search box on every page, the search page."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from testkit import DATABASES, TODAY, Element, build, copy_site, edit, parse_html, tree
+
+from techcompare import search_index
+from techcompare.build import BuildOptions, SiteBuilder
+from techcompare.search_index import SearchIndexError, refresh_search_index
+
+SEARCH_PAGE = "search/index.html"
+# Pages the index covers, with the type shown beside each result.
+INDEXED = {
+    "compare/postgresql-vs-sqlite/index.html": "Comparison",
+    "technologies/postgresql/index.html": "Technology",
+    "technologies/sqlite/index.html": "Technology",
+    "categories/databases/index.html": "Category",
+    "categories/embedded/index.html": "Category",
+}
+NOT_INDEXED = ("index.html", "404.html", SEARCH_PAGE)
+
+
+def pages(site: Path) -> dict[str, Element]:
+    return {
+        path.relative_to(site).as_posix(): parse_html(path.read_text(encoding="utf-8"))
+        for path in sorted(site.rglob("*.html"))
+    }
+
+
+def search_forms(page: Element) -> list[Element]:
+    return [f for f in page.find_all("form") if f.attrs.get("role") == "search"]
+
+
+def csp(page: Element) -> str:
+    return page.find("meta", http_equiv="Content-Security-Policy").attrs["content"]
+
+
+def script_src(page: Element) -> str:
+    return next(d for d in csp(page).split(";") if d.strip().startswith("script-src")).strip()
+
+
+def indexed_records(site: Path) -> list[dict[str, object]]:
+    """What the index holds for each page (Pagefind's fragments: gzip, a marker, JSON)."""
+    records = []
+    for fragment in sorted((site / "pagefind" / "fragment").iterdir()):
+        data = gzip.decompress(fragment.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), f"unexpected fragment format in {fragment}"
+        records.append(json.loads(data.removeprefix(b"pagefind_dcd")))
+    return records
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The databases fixture site, copied and built once for this module."""
+    tmp = tmp_path_factory.mktemp("search")
+    out = tmp / "site"
+    build(copy_site(tmp), out)
+    return out
+
+
+def copy_tree(site: Path, target: Path) -> Path:
+    shutil.copytree(site, target)
+    return target
+
+
+def disable_search(content: Path) -> None:
+    edit(
+        content / "site.yaml",
+        "featured: [postgresql-vs-sqlite]",
+        "featured: [postgresql-vs-sqlite]\nfeatures:\n  search: false",
+    )
+
+
+# --- the index ----------------------------------------------------------------------------
+
+
+def test_build_writes_a_pagefind_index_with_its_browser_code(site: Path) -> None:
+    bundle = site / "pagefind"
+    assert (bundle / "pagefind.js").is_file()
+    assert list((bundle / "index").glob("*.pf_index")), "no index chunk"
+    assert list(bundle.glob("*.pf_meta")), "no index metadata"
+    assert list(bundle.glob("wasm.*.pagefind")), "no search engine (WebAssembly)"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    page_counts = [language["page_count"] for language in entry["languages"].values()]
+    assert sum(page_counts) == len(INDEXED)
+
+
+def test_the_index_covers_the_main_content_of_comparison_technology_and_category_pages(
+    site: Path,
+) -> None:
+    records = {str(r["url"]): r for r in indexed_records(site)}
+    expected = {"/" + path.removesuffix("index.html") for path in INDEXED}
+    assert set(records) == expected, "home, 404 and search pages stay out of the index"
+    for path, kind in INDEXED.items():
+        record = records["/" + path.removesuffix("index.html")]
+        title = parse_html((site / path).read_text()).find("h1").text().strip()
+        assert record["meta"] == {"title": title, "type": kind}, path
+        assert record["filters"] == {}, "filters would make the index differ from run to run"
+    sqlite = str(records["/technologies/sqlite/"]["content"])
+    assert "self-contained" in sqlite, "the page's prose is indexed"
+    for left_out in ("Skip to content", "Built with techcompare", "On this page"):
+        for url, record in records.items():
+            assert left_out not in str(record["content"]), f"{left_out!r} indexed on {url}"
+    comparison = str(records["/compare/postgresql-vs-sqlite/"]["content"])
+    assert "as of" not in comparison.lower(), "figure citations stay out of the index"
+
+
+def test_pages_mark_what_pagefind_indexes(site: Path) -> None:
+    for path, page in pages(site).items():
+        main = page.find("main")
+        header = page.find("header", cls="site-header")
+        footer = page.find("footer", cls="site-footer")
+        assert "data-pagefind-ignore" in header.attrs, path
+        assert "data-pagefind-ignore" in footer.attrs, path
+        if path in INDEXED:
+            assert "data-pagefind-body" in main.attrs, path
+            assert main.attrs["data-pagefind-meta"] == f"type:{INDEXED[path]}", path
+        else:
+            assert path in NOT_INDEXED, f"{path}: decide whether it belongs in the index"
+            assert "data-pagefind-body" not in main.attrs, path
+
+
+def test_two_index_runs_give_identical_files(site: Path, tmp_path: Path) -> None:
+    again = copy_tree(site, tmp_path / "again")
+    shutil.rmtree(again / "pagefind")
+    search_index.write_search_index(again)
+    first = {p: d for p, d in tree(site).items() if p.startswith("pagefind/")}
+    second = {p: d for p, d in tree(again).items() if p.startswith("pagefind/")}
+    assert first == second
+
+
+# --- the search box and the search page ---------------------------------------------------
+
+
+def test_every_page_has_a_search_form_that_works_without_javascript(site: Path) -> None:
+    for path, page in pages(site).items():
+        forms = search_forms(page)
+        assert len(forms) == 1, f"{path}: {len(forms)} search forms"
+        form = forms[0]
+        assert form.attrs["action"] == "/search/", path
+        assert form.attrs.get("method", "get") == "get", path
+        field = form.find("input", name="q")
+        assert field.attrs["type"] == "search", path
+        label = form.find("label")
+        assert label.attrs["for"] == field.id and label.text().strip(), path
+        assert form.attrs.get("aria-label") or form.attrs.get("aria-labelledby"), path
+
+
+def test_the_search_page_loads_the_search_code_and_only_it_may_run_webassembly(
+    site: Path,
+) -> None:
+    everything = pages(site)
+    search = everything[SEARCH_PAGE]
+    assert search.find("h1").text() == "Search"
+    assert search.find("meta", name="robots").attrs["content"] == "noindex"
+    form = search.find("form", cls="search-form")
+    assert form.attrs["data-pagefind"] == "/pagefind/"
+    scripts = [s.attrs["src"] for s in search.find_all("script") if "src" in s.attrs]
+    search_js = [s for s in scripts if s.startswith("/assets/search.")]
+    assert len(search_js) == 1 and (site / search_js[0].lstrip("/")).is_file()
+    assert script_src(search) == "script-src 'self' 'wasm-unsafe-eval'"
+    for path, page in everything.items():
+        if path == SEARCH_PAGE:
+            continue
+        assert script_src(page) == "script-src 'self'", path
+        sources = [s.attrs.get("src", "") for s in page.find_all("script")]
+        assert not any("search." in s or "pagefind" in s for s in sources), path
+
+
+def test_a_sub_path_base_url_reaches_the_form_and_the_bundle(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(DATABASES, out, base_url="https://example.org/sub/")
+    home = parse_html((out / "index.html").read_text())
+    assert search_forms(home)[0].attrs["action"] == "/sub/search/"
+    search = parse_html((out / SEARCH_PAGE).read_text())
+    form = search.find("form", cls="search-form")
+    assert form.attrs["action"] == "/sub/search/"
+    assert form.attrs["data-pagefind"] == "/sub/pagefind/"
+    assert form.attrs["data-base-url"] == "/sub/"
+
+
+def test_search_switched_off_leaves_out_the_index_the_page_and_the_box(tmp_path: Path) -> None:
+    content = copy_site(tmp_path)
+    disable_search(content)
+    out = tmp_path / "site"
+    build(content, out)
+    assert not (out / "pagefind").exists()
+    assert not (out / "search").exists()
+    for path, page in pages(out).items():
+        assert not search_forms(page), path
+        assert "wasm-unsafe-eval" not in csp(page), path
+    for path, data in tree(out).items():
+        if path.endswith(".html"):
+            assert b"data-pagefind" not in data, path
+
+
+# --- failures and rebuilds ----------------------------------------------------------------
+
+
+def fake_pagefind(tmp_path: Path, script: str) -> Path:
+    binary = tmp_path / "fake-pagefind"
+    binary.write_text(f"#!/bin/sh\n{script}\n")
+    binary.chmod(binary.stat().st_mode | stat.S_IEXEC)
+    return binary
+
+
+def test_a_failing_indexer_fails_the_build_and_leaves_the_previous_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    build(DATABASES, out)
+    before = tree(out)
+    binary = fake_pagefind(tmp_path, "echo 'Error: disk on fire' >&2; exit 3")
+    monkeypatch.setattr(search_index, "_pagefind_binary", lambda: binary)
+    with pytest.raises(SearchIndexError, match="disk on fire") as caught:
+        build(DATABASES, out)
+    assert "exit code 3" in str(caught.value)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fake-pagefind", "site"]
+
+
+def test_a_missing_pagefind_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pagefind.service
+
+    monkeypatch.setattr(pagefind.service, "get_executable", lambda: None)
+    with pytest.raises(SearchIndexError, match=r"pagefind\[bin\]"):
+        search_index._pagefind_binary()
+
+
+def test_rebuild_refreshes_the_index(tmp_path: Path) -> None:
+    content = copy_site(tmp_path)
+    out = tmp_path / "site"
+    builder = SiteBuilder(BuildOptions(content=content, out=out, today=TODAY))
+    builder.build()
+    path = content / "technologies/sqlite.yaml"
+    edit(path, "summary: A self-contained", "summary: A zeppelin-grade, self-contained")
+    builder.rebuild([path])
+    contents = " ".join(str(r["content"]) for r in indexed_records(out))
+    assert "zeppelin-grade" in contents
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".pagefind")) == []
+
+
+def test_refreshing_with_search_off_removes_the_index(site: Path, tmp_path: Path) -> None:
+    copy = copy_tree(site, tmp_path / "site")
+    refresh_search_index(copy, enabled=False)
+    assert not (copy / "pagefind").exists()
+
+
+def test_a_large_site_keeps_its_index_until_the_next_full_build(site: Path, tmp_path: Path) -> None:
+    copy = copy_tree(site, tmp_path / "site")
+    before = tree(copy / "pagefind")
+    (copy / "technologies/sqlite/index.html").write_text("<html><body><main>gone</main>")
+    assert refresh_search_index(copy, enabled=True, limit_bytes=1) is False
+    assert tree(copy / "pagefind") == before
