@@ -186,12 +186,6 @@ def test_a_build_failing_late_in_a_template_leaves_the_previous_site(
     assert leftovers(tmp_path) == []
 
 
-@pytest.mark.xfail(
-    reason="BUG: cli.build catches only Jinja's TemplateError; a template that raises another "
-    "exception (here ZeroDivisionError from `{{ 1 // 0 }}`) ends the build with a traceback. "
-    "The previous site is kept.",
-    strict=True,
-)
 def test_a_template_raising_a_python_error_is_a_message(tmp_path: Path) -> None:
     first = techcompare("build", "--content", str(DATABASES), "--out", "site", cwd=tmp_path)
     assert first.returncode == 0, first.stderr

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import minify_html as minifier
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
 from .assets import AssetMap
@@ -105,13 +105,23 @@ class Renderer:
     def render(self, page: Page) -> str:
         template = self.env.get_template(page.template)
         page_path = page.path.removesuffix("index.html")
-        html = template.render(
-            page=page,
-            page_url=self.url(page_path),
-            canonical=self.absolute_url(page_path),
-            json_ld=json_ld(page, self.public_url, self.site_title),
-            **page.context,
-        )
+        try:
+            html = template.render(
+                page=page,
+                page_url=self.url(page_path),
+                canonical=self.absolute_url(page_path),
+                json_ld=json_ld(page, self.public_url, self.site_title),
+                **page.context,
+            )
+        except TemplateError:
+            raise
+        except Exception as exc:
+            # A template override can fail in plain Python (`{{ 1 // 0 }}`): report it as a
+            # template error naming the page, never as a traceback.
+            raise TemplateError(
+                f"{page.template} failed while rendering {page.path}: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
         return minify_html(html) if self.minify else html
 
 
