@@ -83,13 +83,51 @@
     });
   }
 
+  // On narrow screens long row labels would squeeze the plot to nothing: each label goes
+  // above its row instead of beside it.
+  function fitToWidth(el, layout, data) {
+    var width = el.clientWidth;
+    if (width >= 560) return layout;
+    var rows = [];
+    data.forEach(function (trace) {
+      trace.y.forEach(function (y) { if (y !== null && rows.indexOf(y) < 0) rows.push(y); });
+    });
+    var perLine = Math.max(16, Math.floor((width - 24) / 6.6));
+    var lines = rows.map(function (row) { return wrap(row, perLine); });
+    var extra = lines.reduce(function (sum, l) { return sum + l.length; }, 0) * 14;
+    return merge(layout, {
+      height: layout.height + extra,
+      margin: { l: 8, r: 12, t: 40 },
+      yaxis: { showticklabels: false },
+      annotations: rows.map(function (row, i) {
+        return {
+          x: 0, xref: "paper", xanchor: "left", y: row, yref: "y", yanchor: "bottom",
+          yshift: 10, align: "left", text: lines[i].join("<br>"), showarrow: false,
+          font: { size: 12 },
+        };
+      }),
+    });
+  }
+
+  // Break `text` (already HTML-escaped by the build) into lines of at most `size` characters.
+  function wrap(text, size) {
+    var lines = [""];
+    text.split(" ").forEach(function (word) {
+      var last = lines[lines.length - 1];
+      if (last && (last + " " + word).length > size) lines.push(word);
+      else lines[lines.length - 1] = last ? last + " " + word : word;
+    });
+    return lines;
+  }
+
   function plot(el, spec) {
     // The unit comes HTML-escaped from the build: Plotly renders tags in hover labels.
     var hover = "%{y}: %{x:,} " + spec.unit + "<extra></extra>";
     var data = spec.data.map(function (trace) {
       return merge(merge(TRACE, { hovertemplate: hover }), trace);
     });
-    window.Plotly.newPlot(el, data, themed(merge(LAYOUT, spec.layout)), {
+    var layout = fitToWidth(el, merge(LAYOUT, spec.layout), data);
+    window.Plotly.newPlot(el, data, themed(layout), {
       displayModeBar: false,
       responsive: true,
     }).then(function () {

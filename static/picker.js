@@ -2,7 +2,8 @@
 // site's JSON export (api/site.json), without a server. The form works without this script
 // (it submits ?compare=a&compare=b); with it, the selection is read from the address on load
 // and written back with history.replaceState, so a comparison can be shared as a link.
-// Content is untrusted: every string reaches the page through textContent, never as HTML.
+// Content is untrusted: every string reaches the page as a text node, never as HTML, and maps
+// keyed by data are made without a prototype (a slug such as `__proto__` stays a plain key).
 (function () {
   "use strict";
 
@@ -40,7 +41,7 @@
     });
     (children || []).forEach(function (child) {
       if (child === null || child === undefined) return;
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+      node.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
     });
     return node;
   }
@@ -92,7 +93,7 @@
           return response.json();
         })
         .then(function (data) {
-          var technologies = {};
+          var technologies = Object.create(null);
           (data.technologies || []).forEach(function (tech) { technologies[tech.slug] = tech; });
           return {
             technologies: technologies,
@@ -128,7 +129,7 @@
     });
     var best = better === "higher" ? Math.max.apply(null, middles) : Math.min.apply(null, middles);
     if (middles.every(function (m) { return m === best; })) return {};
-    var flags = {};
+    var flags = Object.create(null);
     slugs.forEach(function (slug, i) { if (middles[i] === best) flags[slug] = true; });
     return flags;
   }
@@ -169,7 +170,7 @@
       techs.reduce(function (found, tech) {
         if (figures[tech.slug].length) found[tech.slug] = figures[tech.slug];
         return found;
-      }, {}),
+      }, Object.create(null)),
       metric.better
     );
     var note = metric.unit + (metric.better === "neither" ? "" : " · " + metric.better + " is better");
@@ -224,9 +225,9 @@
       head,
       groupBody("At a glance", columns, overview),
     ]);
-    var figures = {};
+    var figures = Object.create(null);
     techs.forEach(function (tech) {
-      figures[tech.slug] = {};
+      figures[tech.slug] = Object.create(null);
       figuresOf(tech).forEach(function (figure) {
         (figures[tech.slug][figure.metric] = figures[tech.slug][figure.metric] || []).push(figure);
       });
@@ -237,7 +238,7 @@
           return figures[tech.slug][metric.slug];
         });
       }).map(function (metric) {
-        var byTech = {};
+        var byTech = Object.create(null);
         techs.forEach(function (tech) { byTech[tech.slug] = figures[tech.slug][metric.slug] || []; });
         return metricRow(metric, techs, byTech);
       });
@@ -318,7 +319,8 @@
   function restoreFromAddress() {
     var wanted = new URLSearchParams(location.search).getAll("compare");
     if (!wanted.length) return;
-    var known = {};
+    touched = true;
+    var known = Object.create(null);
     boxes.forEach(function (box) { known[box.value] = box; });
     var slugs = [];
     wanted.forEach(function (slug) {

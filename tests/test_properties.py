@@ -326,7 +326,7 @@ ENTITY = re.compile(r"&#?[A-Za-z0-9]+;")
 def with_text(text: str) -> dict[str, Any]:
     """The fixture files, every text field set to `text`, as data by file name."""
     files = {name: fixture_data(name) for name in FILES}
-    for name, document in files.items():
+    for document in files.values():
         for path in leaf_paths(document):
             field = next((p for p in reversed(path) if isinstance(p, str)), "")
             holder = document
@@ -367,15 +367,22 @@ def shape(page: Element) -> list[tuple[str, tuple[str, ...]]]:
     return [(e.tag, tuple(sorted(e.attrs))) for e in page.iter()]
 
 
+class PlainPages(dict[str, tuple[Element, str]]):
+    """Pages by path: parsed, and as text (with a short repr for hypothesis's reports)."""
+
+    def __repr__(self) -> str:
+        return f"PlainPages({len(self)} pages)"
+
+
 @pytest.fixture(scope="module")
-def plain_pages(compiled_templates: None, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The pages of the fixture site with plain text in every text field, parsed."""
+def plain_pages(compiled_templates: None, tmp_path_factory: pytest.TempPathFactory) -> PlainPages:
+    """The pages of the fixture site with plain text in every text field."""
     out = build_with_text("Plain words", tmp_path_factory.mktemp("plain"))
     assert out is not None
-    return {
-        path.relative_to(out).as_posix(): (parse_html(path.read_text()), path.read_text())
+    return PlainPages(
+        (path.relative_to(out).as_posix(), (parse_html(path.read_text()), path.read_text()))
         for path in out.rglob("*.html")
-    }
+    )
 
 
 def assert_inert(page_name: str, html: str, plain: Element) -> None:
@@ -410,7 +417,7 @@ field_text = hostile_text.map(lambda text: text[:28]).filter(lambda text: text.s
 @settings(FAST, max_examples=40)
 @given(text=field_text)
 def test_text_in_every_field_never_becomes_markup(
-    text: str, compiled_templates: None, plain_pages: Any
+    text: str, compiled_templates: None, plain_pages: PlainPages
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
         out = build_with_text(text, Path(folder))

@@ -37,7 +37,8 @@ def range_chart(metric: Metric, series: list[Series]) -> dict[str, Any]:
         xs: list[float | None] = []
         ys: list[str | None] = []
         for figure in entry.figures:
-            label = entry.name if figure.subject is None else f"{entry.name} ({figure.subject})"
+            name = entry.name if figure.subject is None else f"{entry.name} ({figure.subject})"
+            label = _plotly_text(name)
             rows.append(label)
             ends = [figure.low] if figure.value is not None else [figure.low, figure.high]
             values += ends
@@ -62,7 +63,7 @@ def range_chart(metric: Metric, series: list[Series]) -> dict[str, Any]:
     direction = {Better.higher: " (higher is better)", Better.lower: " (lower is better)"}
     axis_title = f"{metric.unit}{direction.get(metric.better, '')}"
     return {
-        "unit": _hover_escape(metric.unit),
+        "unit": _plotly_text(metric.unit),
         "data": data,
         "layout": {
             "height": 90 + 44 * len(rows),
@@ -84,8 +85,8 @@ def _compact(number: float | None) -> float | int | None:
     return number
 
 
-def _hover_escape(text: str) -> str:
-    """Plotly renders a subset of HTML in hover text; keep content text literal."""
+def _plotly_text(text: str) -> str:
+    """Plotly reads a subset of HTML in labels and hover text: keep content text literal."""
     return (
         text.replace("&", "&amp;")
         .replace("<", "&lt;")

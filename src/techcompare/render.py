@@ -119,8 +119,7 @@ class Renderer:
             # A template override can fail in plain Python (`{{ 1 // 0 }}`): report it as a
             # template error naming the page, never as a traceback.
             raise TemplateError(
-                f"{page.template} failed while rendering {page.path}: "
-                f"{type(exc).__name__}: {exc}"
+                f"{page.template} failed while rendering {page.path}: {type(exc).__name__}: {exc}"
             ) from exc
         return minify_html(html) if self.minify else html
 

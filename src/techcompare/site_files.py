@@ -52,7 +52,7 @@ def _xml(root: ET.Element) -> bytes:
 def _sitemap(site: Site, specs: list[PageSpec], absolute: Callable[[str], str]) -> bytes:
     urlset = ET.Element("urlset", xmlns=SITEMAP)
     for spec in specs:
-        if spec.kind == "404":
+        if spec.kind in ("404", "search"):
             continue
         url = ET.SubElement(urlset, "url")
         ET.SubElement(url, "loc").text = absolute(spec.path.removesuffix("index.html"))

@@ -183,8 +183,16 @@ def _parse(text: str) -> YamlDocument:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         raise _SyntaxError(f"invalid YAML: {problem}", line, column) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML refuses raw, such as a control character; libyaml counts bytes.
+        offset = len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise _SyntaxError(
+            f"invalid YAML: the character U+{code:04X} is not allowed ({exc.reason})",
+            *_offset_position(text, offset),
+        ) from None
     except yaml.YAMLError as exc:
-        raise _SyntaxError(f"invalid YAML: {exc}") from None
+        raise _SyntaxError(f"invalid YAML: {' '.join(str(exc).split())}") from None
     return YamlDocument(data, builder.positions)
 
 

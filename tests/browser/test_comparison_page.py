@@ -263,12 +263,6 @@ def test_quick_table_cells_are_labelled_on_phones_only(
             assert cell["before"] in ("none", "normal"), cell
 
 
-@pytest.mark.xfail(
-    reason="BUG: at phone width the 'Best' badge in a quick-table cell stretches across the "
-    "whole value column (.quick-table td is a grid and .quick-table td > * puts the badge in "
-    "its own grid cell, where justify-self: stretch widens the inline-block pill)",
-    strict=True,
-)
 def test_best_badge_keeps_its_size_on_phones(drawn_page: SharedPage) -> None:
     tracked = drawn_page(PHONE)
     badges = tracked.page.evaluate(
@@ -288,17 +282,7 @@ def test_best_badge_keeps_its_size_on_phones(drawn_page: SharedPage) -> None:
 @pytest.mark.parametrize(
     "viewport",
     [
-        pytest.param(
-            PHONE,
-            id="phone",
-            marks=pytest.mark.xfail(
-                reason="BUG: at 375 px wide Plotly's y-axis labels ('GraphQL (complex nested "
-                "query, average resolution time)') are wider than the chart and are cut off on "
-                "the left, and the x-axis title ('requests/s (higher is better)') is centred on "
-                "the narrow plot area and cut off on the right",
-                strict=True,
-            ),
-        ),
+        pytest.param(PHONE, id="phone"),
         pytest.param(DESKTOP, id="desktop"),
     ],
 )
@@ -321,12 +305,6 @@ def test_chart_labels_stay_inside_the_chart(
     assert not clipped, "labels cut off at the chart's edges:\n  " + "\n  ".join(clipped)
 
 
-@pytest.mark.xfail(
-    reason="BUG: at 375 px wide the y-axis labels (technology plus figure subject) take most of "
-    "the chart's width: the plot area of 7 of 11 charts is 64 px of 293 px and the x-axis tick "
-    "labels turn sideways",
-    strict=True,
-)
 def test_chart_plot_area_is_usable_on_phones(drawn_page: SharedPage) -> None:
     tracked = drawn_page(PHONE)
     narrow = tracked.page.evaluate(
@@ -484,11 +462,6 @@ def test_page_works_without_javascript(open_page: OpenPage, bundled_server: Serv
     tracked.assert_clean()
 
 
-@pytest.mark.xfail(
-    reason="BUG: without JavaScript every .chart stays an empty box 8rem high (min-height in "
-    "site.css), a blank gap between each metric's description and its data table",
-    strict=True,
-)
 def test_no_empty_chart_boxes_without_javascript(
     open_page: OpenPage, bundled_server: ServedSite
 ) -> None:

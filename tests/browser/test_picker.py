@@ -26,6 +26,7 @@ from .conftest import (
 )
 
 RESULT_TABLE = ".picker-result table"
+AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # A name that would draw an image (and fail to load it) if the picker ever wrote data as HTML.
 HOSTILE_NAME = "Mallory <img src=x onerror=alert(1)>"
 
@@ -240,6 +241,26 @@ def test_the_picker_works_under_a_base_path_and_keeps_names_as_text(
     # Links from the table stay under the base path.
     link = page.locator(f"{RESULT_TABLE} thead a", has_text="SQLite")
     assert link.get_attribute("href") == "/sub/technologies/sqlite/"
+    tracked.assert_clean()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=viewport_name)
+def test_axe_finds_nothing_in_the_picker_and_its_table(
+    open_page: OpenPage, bundled_server: ServedSite, viewport: tuple[int, int], scheme: str
+) -> None:
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing: run `npm install` to check accessibility with axe-core")
+    tracked = open_page(width=viewport[0], height=viewport[1], color_scheme=scheme)
+    # An init script, because the page's CSP refuses inline scripts (add_script_tag).
+    tracked.page.add_init_script(path=str(AXE))
+    tracked.goto(bundled_server.url("categories/real-time/?compare=graphql&compare=grpc"))
+    tracked.page.locator(RESULT_TABLE).wait_for()
+    violations = tracked.page.evaluate(
+        """() => axe.run(document.getElementById('picker')).then(r => r.violations.map(
+            v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).join(', ')}`))"""
+    )
+    assert not violations
     tracked.assert_clean()
 
 
