@@ -11,7 +11,8 @@ from pathlib import Path
 
 from testkit import REPO, TODAY
 
-from techcompare.build import BuildOptions, build_site, check_content
+from techcompare.build import BuildOptions, build_site
+from techcompare.checking import check_content
 
 GENERATE = REPO / "bench" / "generate.py"
 RUN = REPO / "bench" / "run.py"

@@ -30,7 +30,8 @@ from hypothesis import strategies as st
 from testkit import DATABASES, TODAY, Element, parse_html
 
 from techcompare import build as build_module
-from techcompare.build import BuildOptions, build_site, check_content
+from techcompare.build import BuildOptions, build_site
+from techcompare.checking import check_content
 from techcompare.problems import ContentError
 from techcompare.render import make_environment, minify_html
 from techcompare.yaml_source import YamlError, parse_yaml, read_yaml_file

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 from testkit import DATABASES, build, tree
 
-from techcompare.build import check_content
+from techcompare.checking import check_content
 from techcompare.cli import main
 from techcompare.models import Comparison, Technology
 from techcompare.problems import Problem

@@ -336,3 +336,9 @@ def test_write_schemas_returns_the_paths_written(tmp_path: Path) -> None:
     paths = write_schemas(tmp_path / "new" / "folder")
     assert [path.name for path in paths] == [schema_file_name(kind) for kind in KINDS]
     assert all(path.read_text(encoding="utf-8").endswith("}\n") for path in paths)
+
+
+def test_cli_names_the_same_kinds_as_the_schema_module() -> None:
+    from techcompare import cli, schema
+
+    assert cli.KINDS == schema.KINDS

@@ -18,13 +18,13 @@ from jinja2 import Environment
 
 from .api_export import api_files
 from .assets import AssetMap, write_assets
-from .loading import LoadCache, load_content
+from .checking import load_site
+from .loading import LoadCache
 from .output import staged_output
 from .pages import PageDeriver, PageSpec, TechViewCache, plan_pages
-from .problems import ContentError, Problem, Problems
-from .quality import check_quality
+from .problems import ContentError, Problem
 from .render import Renderer, make_environment
-from .resolve import Site, resolve_site
+from .resolve import Site
 from .search_index import refresh_search_index, write_search_index
 from .site_files import site_files
 from .theme import default_static_dir, default_templates_dir
@@ -48,27 +48,6 @@ class BuildReport:
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
-
-
-def check_content(
-    content_dir: Path, today: date | None = None, cache: LoadCache | None = None
-) -> tuple[Site | None, Problems]:
-    """Load, resolve and review the content: the site (None on errors) and every problem."""
-    content = load_content(content_dir, cache)
-    site = resolve_site(content, today=today)
-    if site is not None:
-        check_quality(content, site, today=today)
-    return site, content.problems
-
-
-def load_site(
-    content_dir: Path, today: date | None = None, cache: LoadCache | None = None
-) -> tuple[Site, list[Problem]]:
-    """Load and resolve the content; raise ContentError listing every error found."""
-    site, problems = check_content(content_dir, today, cache)
-    if site is None or problems.errors:
-        raise ContentError(problems.errors, problems.warnings)
-    return site, problems.warnings
 
 
 def build_site(options: BuildOptions) -> BuildReport:

@@ -1,4 +1,8 @@
-"""The command line: parse arguments, call the build, print problems. Nothing else."""
+"""The command line: parse arguments, call the build, print problems. Nothing else.
+
+Each command imports what it needs when it runs, so `--help` and `check` start quickly
+without loading templates, Markdown, charts or the dev server.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,13 @@ import sys
 from pathlib import Path
 
 import click
-from jinja2 import TemplateError, TemplateSyntaxError
 
 from . import __version__
-from .build import BuildOptions, build_site, check_content
-from .output import OutputError
-from .problems import ContentError, Problem
+from .problems import Problem
 from .report import Format, format_problems, summary_line
-from .schema import KINDS, content_schema, content_schemas, schema_json, write_schemas
+
+# The kinds of content file (schema.KINDS, which imports the models; a test keeps them equal).
+KINDS = ("site", "metrics", "technology", "comparison")
 
 EXIT_HELP = """
 Exit codes: 0 success; 1 content errors, or warnings under --strict (nothing was written);
@@ -68,6 +71,12 @@ def build(
     content: Path, out: Path, base_url: str | None, templates: Path | None, strict: bool
 ) -> None:
     """Build the site from CONTENT into OUT."""
+    from jinja2 import TemplateError, TemplateSyntaxError
+
+    from .build import BuildOptions, build_site
+    from .output import OutputError
+    from .problems import ContentError
+
     options = BuildOptions(
         content=content, out=out, base_url=base_url, templates=templates, strict=strict
     )
@@ -117,6 +126,8 @@ def check(content: Path, strict: bool, fmt: Format) -> None:
     errors first, then warnings about content quality (figures without a source or date,
     reviews older than a year, empty sections, unused technologies, missing figures).
     """
+    from .checking import check_content
+
     _, problems = check_content(content)
     errors, warnings = problems.errors, problems.warnings
     output = format_problems(errors, warnings, fmt)
@@ -145,6 +156,8 @@ def schema(kind: str | None, out: Path | None) -> None:
     one JSON document mapping each kind to its schema. Editors use the committed copies
     in schemas/ (regenerate them with `techcompare schema --out schemas`).
     """
+    from .schema import content_schema, content_schemas, schema_json, write_schemas
+
     if out is not None:
         for path in write_schemas(out, (kind,) if kind else KINDS):
             click.echo(f"Wrote {path}")
