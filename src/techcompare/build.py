@@ -8,6 +8,8 @@ fails.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
+import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ class BuildOptions:
     today: date | None = None
     minify: bool = True
     strict: bool = False
+    jobs: int | None = None  # worker processes for a full build; None: one per core
 
 
 @dataclass
@@ -103,11 +106,13 @@ class SiteBuilder:
                 minify=self.options.minify,
             )
             renderer = self._renderer(site, assets, fresh=True)
-            for spec in specs:
-                page = deriver.page(spec)
-                _write_page(staging / spec.path, renderer.render(page))
-                for name, data in page.attachments.items():
-                    _write_file((staging / spec.path).parent / name, data)
+            job = RenderJob(deriver, renderer, staging)
+            jobs = self.options.jobs or os.cpu_count() or 1
+            if jobs > 1 and len(specs) >= PARALLEL_MIN_PAGES:
+                render_in_parallel(job, specs, jobs)
+            else:
+                for spec in specs:
+                    job.render(spec)
             for name, data in site_files(site, specs, renderer.link_for_host()).items():
                 (staging / name).write_bytes(data)
             for name, data in api_files(site, renderer.public_url).items():
@@ -168,6 +173,55 @@ class SiteBuilder:
         report.warnings = warnings
         report.written = written
         return report
+
+
+# Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_MIN_PAGES = 64
+
+
+@dataclass
+class RenderJob:
+    """Everything needed to render pages of one build into one folder."""
+
+    deriver: PageDeriver
+    renderer: Renderer
+    out: Path
+
+    def render(self, spec: PageSpec) -> None:
+        page = self.deriver.page(spec)
+        _write_page(self.out / spec.path, self.renderer.render(page))
+        for name, data in page.attachments.items():
+            _write_file((self.out / spec.path).parent / name, data)
+
+
+# The job a forked worker process renders for; set by `_start_worker` in the worker only.
+_worker_job: RenderJob | None = None
+
+
+def _start_worker(job: RenderJob) -> None:
+    global _worker_job
+    _worker_job = job
+
+
+def _render_specs(specs: list[PageSpec]) -> int:
+    assert _worker_job is not None
+    for spec in specs:
+        _worker_job.render(spec)
+    return len(specs)
+
+
+def render_in_parallel(job: RenderJob, specs: list[PageSpec], jobs: int) -> None:
+    """Render `specs` in `jobs` forked processes. Each page is rendered exactly as a serial
+    build would, so the output does not depend on the number of jobs. Forked workers share
+    the loaded site with the parent instead of receiving a pickled copy."""
+    context = multiprocessing.get_context("fork")
+    # Small batches balance the load (comparison pages cost more than others) while keeping
+    # the per-task overhead low.
+    size = max(1, min(32, len(specs) // (jobs * 8)))
+    batches = [specs[i : i + size] for i in range(0, len(specs), size)]
+    with context.Pool(jobs, initializer=_start_worker, initargs=(job,)) as pool:
+        for _ in pool.imap_unordered(_render_specs, batches):
+            pass
 
 
 def _write_page(target: Path, html: str, if_changed: bool = False) -> bool:

@@ -67,8 +67,20 @@ def main() -> None:
     help="Folder of templates that override the default ones.",
 )
 @click.option("--strict", is_flag=True, help="Fail on content-quality warnings too.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for rendering (default: one per CPU core).",
+)
 def build(
-    content: Path, out: Path, base_url: str | None, templates: Path | None, strict: bool
+    content: Path,
+    out: Path,
+    base_url: str | None,
+    templates: Path | None,
+    strict: bool,
+    jobs: int | None,
 ) -> None:
     """Build the site from CONTENT into OUT."""
     from jinja2 import TemplateError, TemplateSyntaxError
@@ -78,7 +90,7 @@ def build(
     from .problems import ContentError
 
     options = BuildOptions(
-        content=content, out=out, base_url=base_url, templates=templates, strict=strict
+        content=content, out=out, base_url=base_url, templates=templates, strict=strict, jobs=jobs
     )
     try:
         report = build_site(options)

@@ -1,0 +1,65 @@
+"""Parallel builds: the output is the same whatever the number of worker processes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from testkit import REPO, TODAY, tree
+
+from techcompare import build as build_module
+from techcompare.build import BuildOptions, build_site
+
+GENERATE = REPO / "bench" / "generate.py"
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic site with more pages than the parallel threshold."""
+    out = tmp_path_factory.mktemp("synthetic") / "content"
+    subprocess.run(
+        [
+            sys.executable,
+            str(GENERATE),
+            "--comparisons",
+            "70",
+            "--technologies",
+            "14",
+            "--seed",
+            "3",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+def test_parallel_build_equals_serial_build(synthetic: Path, tmp_path: Path) -> None:
+    serial = build_site(BuildOptions(synthetic, tmp_path / "serial", today=TODAY, jobs=1))
+    parallel = build_site(BuildOptions(synthetic, tmp_path / "parallel", today=TODAY, jobs=2))
+    assert serial.pages == parallel.pages >= build_module.PARALLEL_MIN_PAGES
+    serial_tree, parallel_tree = tree(tmp_path / "serial"), tree(tmp_path / "parallel")
+    assert serial_tree.keys() == parallel_tree.keys()
+    different = [path for path in serial_tree if serial_tree[path] != parallel_tree[path]]
+    assert different == []
+
+
+def test_a_template_error_in_a_worker_fails_the_build_and_keeps_the_old_site(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    build_site(BuildOptions(synthetic, out, today=TODAY, jobs=2))
+    before = tree(out)
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "technology.html").write_text("{{ 1 // 0 }}")
+    from jinja2 import TemplateError
+
+    with pytest.raises(TemplateError):
+        build_site(BuildOptions(synthetic, out, today=TODAY, jobs=2, templates=broken))
+    assert tree(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.tmp")]
