@@ -327,10 +327,6 @@
       if (known[slug] && slugs.indexOf(slug) === -1 && slugs.length < MAX) slugs.push(slug);
     });
     boxes.forEach(function (box) { box.checked = slugs.indexOf(box.value) !== -1; });
-    boxes.forEach(function (box) {
-      var more = box.closest("details");
-      if (box.checked && more) more.open = true;
-    });
     update();
     var ordered = selected();
     if (ordered.length >= MIN) showSelection(ordered, false);

@@ -14,7 +14,8 @@ from testkit import COMPARISON_SECTIONS, DATABASES, load_and_resolve
 from techcompare.charts import PALETTE, Series, range_chart
 from techcompare.figures import format_figure, format_number
 from techcompare.models import Figure, Level, Metric, MetricGroup
-from techcompare.pages import build_pages, metric_blocks, quick_rows, section_list, tech_view
+from techcompare.pages import build_pages, section_list
+from techcompare.views import metric_blocks, quick_rows, tech_view
 from techcompare.render import script_json
 from techcompare.resolve import Site
 

@@ -35,7 +35,7 @@ from .models import (
     Slug,
     Technology,
 )
-from .pages import category_url, comparison_url, technology_url
+from .plan import category_url, comparison_url, technology_url
 from .resolve import Site
 from .schema import DRAFT, _restrict_mapping_keys, schema_json
 

@@ -8,8 +8,10 @@ fails.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,13 +25,15 @@ from .assets import AssetMap, write_assets
 from .checking import load_site
 from .loading import LoadCache
 from .output import staged_output
-from .pages import PageDeriver, PageSpec, TechViewCache, plan_pages
+from .pages import PageDeriver
+from .plan import PageSpec, changed_keys, plan_pages
 from .problems import ContentError, Problem
 from .render import Renderer, make_environment
 from .resolve import Site
 from .search_index import refresh_search_index, write_search_index
 from .site_files import site_files
 from .theme import default_static_dir, default_templates_dir
+from .views import TechViewCache
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class SiteBuilder:
         self.load_cache = LoadCache()
         self.tech_cache = TechViewCache()
         self.specs: dict[str, PageSpec] = {}
+        self.site: Site | None = None
         self.assets: AssetMap | None = None
         self.env: Environment | None = None
 
@@ -120,6 +125,7 @@ class SiteBuilder:
             if site.settings.features.search:
                 write_search_index(staging)
         self.specs = {spec.path: spec for spec in specs}
+        self.site = site
         self.assets = assets
         report = BuildReport(self.options.out, len(specs), time.perf_counter() - started)
         report.warnings = warnings
@@ -141,6 +147,8 @@ class SiteBuilder:
             keys.add(absolute.relative_to(content_root).as_posix())
         site, warnings = self._load()
         specs = plan_pages(site)
+        if self.site is not None:
+            keys = changed_keys(self.site, site, keys)
         affected = [spec for spec in specs if spec.deps & keys or self.specs.get(spec.path) != spec]
         deriver = PageDeriver(site, self.tech_cache)
         renderer = self._renderer(site, assets, fresh=False)
@@ -169,6 +177,7 @@ class SiteBuilder:
         if written:
             refresh_search_index(out, enabled=site.settings.features.search)
         self.specs = {spec.path: spec for spec in specs}
+        self.site = site
         report = BuildReport(out, len(affected), time.perf_counter() - started)
         report.warnings = warnings
         report.written = written
@@ -198,14 +207,24 @@ class RenderJob:
 _worker_job: RenderJob | None = None
 
 
-def _start_worker(job: RenderJob) -> None:
-    global _worker_job
-    _worker_job = job
+_parent_pid = 0
+PR_SET_PDEATHSIG = 1
+
+
+def _start_worker(job: RenderJob, parent_pid: int) -> None:
+    global _worker_job, _parent_pid
+    _worker_job, _parent_pid = job, parent_pid
+    # If the build is killed, its workers must not go on writing into the staging folder
+    # that the next build cleans up: on Linux, ask to be killed with the parent.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _render_specs(specs: list[PageSpec]) -> int:
     assert _worker_job is not None
     for spec in specs:
+        if os.getppid() != _parent_pid:  # the build is gone (where prctl is not available)
+            os._exit(1)
         _worker_job.render(spec)
     return len(specs)
 
@@ -219,7 +238,7 @@ def render_in_parallel(job: RenderJob, specs: list[PageSpec], jobs: int) -> None
     # the per-task overhead low.
     size = max(1, min(32, len(specs) // (jobs * 8)))
     batches = [specs[i : i + size] for i in range(0, len(specs), size)]
-    with context.Pool(jobs, initializer=_start_worker, initargs=(job,)) as pool:
+    with context.Pool(jobs, initializer=_start_worker, initargs=(job, os.getpid())) as pool:
         for _ in pool.imap_unordered(_render_specs, batches):
             pass
 

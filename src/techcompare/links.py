@@ -10,12 +10,17 @@ a full base URL, an absolute URL under it. Root-relative links must stay under t
 on a host serving the site at `/sub/`, `/x/` is another site's page. A link to a folder needs
 its `index.html`. A fragment needs an element with that `id` (or an `<a name>`) on the target
 page. Other links (other hosts, `mailto:`, `data:`) are not checked.
+
+From a shell: `python -m techcompare.links site https://example.org/sub/` prints the broken
+links and exits 1 when there are any.
 """
 
 from __future__ import annotations
 
+import argparse
 import posixpath
 import re
+import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -159,3 +164,26 @@ def find_broken_links(site_dir: Path, base_url: str = "/") -> list[str]:
     """Every broken internal link and anchor in the site at `site_dir`, built for
     `base_url` (a path such as `/sub/` or a full URL); an empty list when there are none."""
     return LinkChecker(site_dir, base_url).broken_links()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m techcompare.links SITE [BASE_URL]`: print broken links; exit 1 if any."""
+    parser = argparse.ArgumentParser(
+        prog="python -m techcompare.links", description="Find broken links in a built site."
+    )
+    parser.add_argument("site", type=Path, help="the output folder of `techcompare build`")
+    parser.add_argument(
+        "base_url", nargs="?", default="/", help="the --base-url it was built for (default /)"
+    )
+    args = parser.parse_args(argv)
+    if not args.site.is_dir():
+        parser.error(f"{args.site} is not a folder")
+    problems = find_broken_links(args.site, args.base_url)
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} broken link(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

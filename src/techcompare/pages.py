@@ -1,29 +1,38 @@
 """Derive page data from the site graph: everything a template shows, computed in Python.
 
-Input: a resolved `Site`. Output: `Page` objects (output path, template name, context).
-Templates only loop and print; which value is best, how a figure reads, and what a chart
-shows are decided here. Each technology's prose is rendered once (`TechView`) and reused on
-every page that shows it.
+Input: a resolved `Site` and the `PageSpec`s planned for it (`plan.py`). Output: `Page`
+objects (output path, template name, context). Views of technologies and metrics come from
+`views.py`; each technology's prose is rendered once and reused on every page that shows it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from markupsafe import Markup
-
-from .charts import PALETTE, Series, range_chart
-from .figures import format_figure
-from .highlight import highlight_code
-from .models import Better, Comparison, Figure, Metric, MetricGroup, Technology
+from .charts import PALETTE
+from .models import Comparison, MetricGroup
+from .plan import (
+    GeneratedPair,
+    PageSpec,
+    category_url,
+    comparison_url,
+    generated_pairs,
+    plan_pages,
+    technology_url,
+)
 from .prose import render_inline, render_markdown
 from .resolve import Site
-
-LEVEL_LABELS = {"low": "Low", "medium": "Medium", "high": "High"}
-LEVEL_ORDER = {"low": 0, "medium": 1, "high": 2}
+from .views import (
+    TechView,
+    TechViewCache,
+    color_class,
+    metric_blocks,
+    number_sources,
+    quick_rows,
+    tech_view,
+)
 
 
 @dataclass(frozen=True)
@@ -39,178 +48,30 @@ class Page:
     attachments: dict[str, bytes] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class FigureView:
-    text: str
-    subject: str | None
-    note: Markup
-    source: str | None
-    as_of: str | None
-
-
-@dataclass(frozen=True)
-class CodeView:
-    title: str
-    language: str
-    html: Markup
-    description: Markup
-
-
-@dataclass(frozen=True)
-class TechView:
-    """A technology with its prose rendered, shared by every page that shows it."""
-
-    slug: str
-    url: str
-    model: Technology
-    overview: Markup
-    pros: list[Markup]
-    cons: list[Markup]
-    use_cases: list[tuple[str, Markup]]
-    performance_summary: Markup
-    community: dict[str, Markup]
-    pricing: dict[str, Markup]
-    code_samples: list[CodeView]
-    figures: dict[str, list[tuple[Figure, FigureView]]]
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    best: bool = False
-    html: Markup | None = None
-
-
-@dataclass(frozen=True)
-class Row:
-    label: str
-    cells: list[Cell]
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class MetricBlock:
-    """One metric across a comparison's technologies: a table row per technology, a chart."""
-
-    slug: str
-    metric: Metric
-    rows: list[tuple[TechView, list[FigureView]]]
-    missing: list[TechView]
-    chart: dict[str, Any] | None
-    # Technologies whose figure is the best, where the metric says which way is better.
-    best: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """A page to build, known before its data is derived: what it is and what it reads.
-
-    `deps` names the content files (relative to the content folder) whose change can change
-    the page; an incremental build re-renders exactly the pages whose deps changed.
-    """
-
-    path: str
-    kind: str
-    slug: str | None
-    deps: frozenset[str]
-
-
-SITE_KEY = "site.yaml"
-METRICS_KEY = "metrics.yaml"
-
-
-def technology_key(slug: str) -> str:
-    return f"technologies/{slug}.yaml"
-
-
-def comparison_key(slug: str) -> str:
-    return f"comparisons/{slug}.yaml"
-
-
-def plan_pages(site: Site) -> list[PageSpec]:
-    """Every page of the site with its dependencies, in a stable order."""
-    base = {SITE_KEY, METRICS_KEY}
-    everything = (
-        base
-        | {technology_key(s) for s in site.technologies}
-        | {comparison_key(s) for s in site.comparisons}
-    )
-    specs = [PageSpec("index.html", "home", None, frozenset(everything))]
-    for slug, comparison in site.comparisons.items():
-        deps = base | {comparison_key(slug)} | {technology_key(t) for t in comparison.technologies}
-        specs.append(
-            PageSpec(f"{comparison_url(slug)}index.html", "comparison", slug, frozenset(deps))
-        )
-    # Technology pages name every technology in their picker.
-    technologies = {technology_key(s) for s in site.technologies}
-    for slug in site.technologies:
-        deps = base | technologies | {comparison_key(c) for c in site.comparisons_with(slug)}
-        specs.append(
-            PageSpec(f"{technology_url(slug)}index.html", "technology", slug, frozenset(deps))
-        )
-    for pair in generated_pairs(site):
-        deps = base | {technology_key(pair.first), technology_key(pair.second)}
-        specs.append(
-            PageSpec(
-                f"{comparison_url(pair.slug)}index.html", "generated", pair.slug, frozenset(deps)
-            )
-        )
-    for slug in site.categories:
-        specs.append(
-            PageSpec(f"{category_url(slug)}index.html", "category", slug, frozenset(everything))
-        )
-    if site.settings.features.search:
-        specs.append(PageSpec("search/index.html", "search", None, frozenset({SITE_KEY})))
-    specs.append(PageSpec("404.html", "404", None, frozenset({SITE_KEY})))
-    return specs
-
-
-@dataclass(frozen=True)
-class GeneratedPair:
-    """Two technologies that share a category but no written comparison."""
-
-    slug: str
-    first: str
-    second: str
-    category: str
-
-
-def generated_pairs(site: Site) -> list[GeneratedPair]:
-    """Pairs to compare from data alone: same category, not together in any written
-    comparison, and with a page address no written comparison already uses."""
-    covered = {
-        frozenset((a, b))
-        for comparison in site.comparisons.values()
-        for a in comparison.technologies
-        for b in comparison.technologies
-        if a != b
-    }
-    pairs: dict[str, GeneratedPair] = {}
-    for category in site.categories:
-        members = sorted(s for s, t in site.technologies.items() if category in t.categories)
-        for i, first in enumerate(members):
-            for second in members[i + 1 :]:
-                slug = f"{first}-vs-{second}"
-                if frozenset((first, second)) in covered or slug in site.comparisons:
-                    continue
-                pairs.setdefault(slug, GeneratedPair(slug, first, second, category))
-    return [pairs[slug] for slug in sorted(pairs)]
-
-
-@dataclass
-class TechViewCache:
-    """Rendered technologies kept between builds, reused while the model and metrics are the
-    same objects (the loader hands back the same objects for unchanged files)."""
-
-    entries: dict[str, tuple[Technology, dict[str, Metric], TechView]] = field(default_factory=dict)
-
-
 class PageDeriver:
     """Derives the data of any page of one site, rendering each technology's prose once."""
 
     def __init__(self, site: Site, cache: TechViewCache | None = None) -> None:
         self.site = site
         self.cache = cache if cache is not None else TechViewCache()
+        self._pairs: dict[str, GeneratedPair] | None = None
+        self._pairs_by_tech: dict[str, list[GeneratedPair]] | None = None
+
+    def pairs_of(self, slug: str) -> list[GeneratedPair]:
+        """The generated comparisons a technology is in."""
+        if self._pairs_by_tech is None:
+            self._pairs_by_tech = {}
+            for pair in self.pairs.values():
+                for tech in (pair.first, pair.second):
+                    self._pairs_by_tech.setdefault(tech, []).append(pair)
+        return self._pairs_by_tech.get(slug, [])
+
+    @property
+    def pairs(self) -> dict[str, GeneratedPair]:
+        """The site's generated comparisons by slug, worked out once per build."""
+        if self._pairs is None:
+            self._pairs = {pair.slug: pair for pair in generated_pairs(self.site)}
+        return self._pairs
 
     def tech(self, slug: str) -> TechView:
         model = self.site.technologies[slug]
@@ -229,7 +90,7 @@ class PageDeriver:
         if spec.kind == "technology" and spec.slug:
             return technology_page(self, spec.slug)
         if spec.kind == "generated" and spec.slug:
-            pair = {p.slug: p for p in generated_pairs(self.site)}[spec.slug]
+            pair = self.pairs[spec.slug]
             return comparison_page(self, spec.slug, generated_comparison(self.site, pair))
         if spec.kind == "category" and spec.slug:
             return category_page(self, spec.slug)
@@ -261,232 +122,6 @@ CHARTS_FILE = "charts.json"
 def chart_json(charts: dict[str, dict[str, Any]]) -> bytes:
     """A page's chart specs as one JSON file, fetched by charts.js when a chart is near."""
     return json.dumps(charts, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
-
-
-@dataclass(frozen=True)
-class SourceEntry:
-    """One source in a page's list of sources, with the figures it backs."""
-
-    number: int
-    url: str
-    cites: list[str]
-
-
-def number_sources(blocks: list[MetricBlock]) -> dict[str, SourceEntry]:
-    """Number the distinct sources of the figures in `blocks`, in order of appearance."""
-    entries: dict[str, SourceEntry] = {}
-    for block in blocks:
-        for tech, figures in block.rows:
-            for fig in figures:
-                if fig.source is None:
-                    continue
-                entry = entries.setdefault(
-                    fig.source, SourceEntry(len(entries) + 1, fig.source, [])
-                )
-                cite = f"{tech.model.name}: {block.metric.label}"
-                if cite not in entry.cites:
-                    entry.cites.append(cite)
-    return entries
-
-
-def color_class(index: int) -> str:
-    """CSS class giving the technology at `index` its colour (the same as in its charts)."""
-    return f"tc-{index % len(PALETTE) + 1}"
-
-
-def comparison_url(slug: str) -> str:
-    return f"compare/{slug}/"
-
-
-def category_url(slug: str) -> str:
-    return f"categories/{slug}/"
-
-
-def technology_url(slug: str) -> str:
-    return f"technologies/{slug}/"
-
-
-def figure_view(figure: Figure, metric: Metric) -> FigureView:
-    return FigureView(
-        text=format_figure(figure, metric),
-        subject=figure.subject,
-        note=render_inline(figure.note),
-        source=figure.source,
-        as_of=figure.as_of.isoformat() if figure.as_of else None,
-    )
-
-
-def tech_view(site: Site, slug: str) -> TechView:
-    tech = site.technologies[slug]
-    figures: dict[str, list[tuple[Figure, FigureView]]] = {}
-    all_figures = list(tech.benchmarks)
-    if tech.community:
-        all_figures += tech.community.figures
-    if tech.pricing and tech.pricing.total_cost:
-        all_figures.append(tech.pricing.total_cost)
-    for figure in all_figures:
-        metric = site.metrics[figure.metric]
-        figures.setdefault(figure.metric, []).append((figure, figure_view(figure, metric)))
-    community = {}
-    if tech.community:
-        community = {
-            "summary": render_markdown(tech.community.summary),
-            "maintainers": render_markdown(tech.community.maintainers),
-            "release_cadence": render_markdown(tech.community.release_cadence),
-        }
-    pricing = {}
-    if tech.pricing:
-        pricing = {
-            "enterprise": render_markdown(tech.pricing.enterprise),
-            "support": render_markdown(tech.pricing.support),
-            "total_cost_breakdown": render_markdown(tech.pricing.total_cost_breakdown),
-        }
-    return TechView(
-        slug=slug,
-        url=technology_url(slug),
-        model=tech,
-        overview=render_markdown(tech.overview),
-        pros=[render_inline(claim.text) for claim in tech.pros],
-        cons=[render_inline(claim.text) for claim in tech.cons],
-        use_cases=[(case.title, render_markdown(case.body)) for case in tech.use_cases],
-        performance_summary=render_markdown(tech.performance_summary),
-        community=community,
-        pricing=pricing,
-        code_samples=[
-            CodeView(
-                sample.title,
-                sample.language,
-                highlight_code(sample.code, sample.language),
-                render_markdown(sample.description),
-            )
-            for sample in tech.code_samples
-        ],
-        figures=figures,
-    )
-
-
-def metric_blocks(
-    site: Site, techs: list[TechView], group: MetricGroup, colors: dict[str, str]
-) -> list[MetricBlock]:
-    """The metrics of `group` that any of `techs` reports, in registry order.
-
-    A chart is drawn when two or more technologies report the metric; every block has a table.
-    """
-    blocks = []
-    for slug, metric in site.metrics.items():
-        if metric.group is not group:
-            continue
-        rows = [
-            (tech, [view for _, view in tech.figures[slug]])
-            for tech in techs
-            if slug in tech.figures
-        ]
-        reporting = [tech for tech, _ in rows]
-        if not reporting:
-            continue
-        missing = [tech for tech in techs if slug not in tech.figures]
-        tech_figures = {
-            tech.slug: [figure for figure, _ in tech.figures[slug]] for tech in reporting
-        }
-        chart = None
-        if len(reporting) >= 2 and site.settings.features.charts:
-            chart = range_chart(
-                metric,
-                [
-                    Series(
-                        tech.model.name,
-                        colors[tech.slug],
-                        tuple(figure for figure, _ in tech.figures[slug]),
-                    )
-                    for tech in reporting
-                ],
-            )
-        blocks.append(
-            MetricBlock(
-                slug, metric, rows, missing, chart, best_figures(tech_figures, metric.better)
-            )
-        )
-    return blocks
-
-
-def best_figures(figures: dict[str, list[Figure]], better: Better) -> frozenset[str]:
-    """The technologies whose figure is best, by the middle of each range.
-
-    Only when every technology gives exactly one figure: with several per technology (say
-    P50 and P99 latency) there is no single fair winner.
-    """
-    if any(len(found) != 1 for found in figures.values()):
-        return frozenset()
-    slugs = list(figures)
-    middles = [(figures[s][0].low + figures[s][0].high) / 2 for s in slugs]
-    flags = _best_flags(middles, better)
-    return frozenset(slug for slug, flag in zip(slugs, flags, strict=True) if flag)
-
-
-def _best_flags(values: Sequence[float | None], better: Better) -> list[bool]:
-    """Mark the best of several values; nothing is best when all are equal or direction unknown."""
-    known = [v for v in values if v is not None]
-    if better is Better.neither or len(known) < 2 or len(set(known)) == 1:
-        return [False] * len(values)
-    best = max(known) if better is Better.higher else min(known)
-    return [v == best for v in values]
-
-
-def quick_rows(comparison: Comparison, techs: list[TechView]) -> list[Row]:
-    """The quick-comparison table: one row per attribute, one cell per technology.
-
-    A comparison generated from data has no editorial judgements (complexity, community,
-    adoption, score): its table holds only what the technologies' own files say.
-    """
-    if not comparison.quick_comparison:
-        return [
-            Row("Best for", [Cell(tech.model.best_for) for tech in techs]),
-            Row("Kind", [Cell(tech.model.kind) for tech in techs]),
-            Row(
-                "Pricing model",
-                [Cell(tech.model.pricing.model if tech.model.pricing else "—") for tech in techs],
-            ),
-            Row("Licence", [Cell(tech.model.license or "None (open standard)") for tech in techs]),
-        ]
-    quick = [comparison.quick_comparison[tech.slug] for tech in techs]
-    scores = [float(row.performance_score) for row in quick]
-    complexity = [float(LEVEL_ORDER[row.complexity.value]) for row in quick]
-    rows = [
-        Row(
-            "Best for",
-            [
-                Cell(row.best_for or tech.model.best_for)
-                for row, tech in zip(quick, techs, strict=True)
-            ],
-        ),
-        Row(
-            "Building complexity",
-            [
-                Cell(LEVEL_LABELS[row.complexity.value], best)
-                for row, best in zip(quick, _best_flags(complexity, Better.lower), strict=True)
-            ],
-            "lower is better",
-        ),
-        Row("Community size", [Cell(row.community_size) for row in quick]),
-        Row("Adoption", [Cell(row.adoption) for row in quick]),
-        Row(
-            "Pricing model",
-            [
-                Cell(row.pricing_model or (tech.model.pricing.model if tech.model.pricing else "—"))
-                for row, tech in zip(quick, techs, strict=True)
-            ],
-        ),
-        Row("Licence", [Cell(tech.model.license or "None (open standard)") for tech in techs]),
-        Row(
-            "Performance score",
-            [
-                Cell(f"{row.performance_score}/10", best)
-                for row, best in zip(quick, _best_flags(scores, Better.higher), strict=True)
-            ],
-            "out of 10, higher is better",
-        ),
-    ]
-    return rows
 
 
 def section_list(context: dict[str, Any]) -> list[tuple[str, str]]:
@@ -635,26 +270,24 @@ def comparison_page(views: PageDeriver, slug: str, generated: Comparison | None 
 
 @dataclass(frozen=True)
 class Picker:
-    """The checkboxes of the technology picker, as (slug, name): `options` shown, `more`
-    behind a "show all" disclosure."""
+    """The checkboxes of the technology picker, as (slug, name)."""
 
     options: list[tuple[str, str]]
-    more: list[tuple[str, str]]
 
 
-def picker(site: Site, category: str | None = None) -> Picker | None:
-    """Every technology of the site; with `category`, its own first and the others under
-    `more`. None when the site has fewer than two technologies to compare."""
-    if len(site.technologies) < 2:
-        return None
-    everything = [(slug, tech.name) for slug, tech in site.technologies.items()]
-    if category is None:
-        return Picker(everything, [])
-    members = {s for s, tech in site.technologies.items() if category in tech.categories}
-    return Picker(
-        [option for option in everything if option[0] in members],
-        [option for option in everything if option[0] not in members],
-    )
+def picker(site: Site, categories: list[str]) -> Picker | None:
+    """The technologies that share a category with `categories`, to compare 2–4 of them.
+
+    Kept to shared categories so a page's size and its dependencies grow with its
+    categories, not with the whole site. None when there are fewer than two to compare.
+    """
+    wanted = set(categories)
+    options = [
+        (slug, tech.name)
+        for slug, tech in site.technologies.items()
+        if wanted & set(tech.categories)
+    ]
+    return Picker(options) if len(options) >= 2 else None
 
 
 def technology_page(views: PageDeriver, slug: str) -> Page:
@@ -671,7 +304,7 @@ def technology_page(views: PageDeriver, slug: str) -> Page:
         "tech": tech,
         "colors": color_classes,
         "categories": [site.categories[c] for c in tech.model.categories],
-        "picker": picker(site),
+        "picker": picker(site, tech.model.categories),
         "figure_blocks": figure_blocks,
         "sources": number_sources(figure_blocks),
         "comparisons": [
@@ -679,8 +312,7 @@ def technology_page(views: PageDeriver, slug: str) -> Page:
         ],
         "generated": [
             (site.technologies[p.second if p.first == slug else p.first], comparison_url(p.slug))
-            for p in generated_pairs(site)
-            if slug in (p.first, p.second)
+            for p in views.pairs_of(slug)
         ],
     }
     return Page(f"{technology_url(slug)}index.html", "technology.html", context, kind="technology")
@@ -707,7 +339,7 @@ def home_page(views: PageDeriver) -> Page:
             f"{site.technologies[p.first].name} vs {site.technologies[p.second].name}",
             comparison_url(p.slug),
         )
-        for p in generated_pairs(site)
+        for p in views.pairs.values()
     ]
     context = {
         "title": settings.title,
@@ -735,12 +367,12 @@ def category_page(views: PageDeriver, slug: str) -> Page:
                 f"{site.technologies[p.first].name} vs {site.technologies[p.second].name}",
                 comparison_url(p.slug),
             )
-            for p in generated_pairs(site)
+            for p in views.pairs.values()
             if p.category == slug
         ],
         "technologies": [
             views.tech(s) for s, t in site.technologies.items() if slug in t.categories
         ],
-        "picker": picker(site, slug),
+        "picker": picker(site, [slug]),
     }
     return Page(f"{category_url(slug)}index.html", "category.html", context, kind="category")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from xml.etree import ElementTree as ET
 
-from .pages import PageSpec, comparison_url
+from .plan import PageSpec, comparison_url
 from .resolve import Site
 
 ATOM = "http://www.w3.org/2005/Atom"
