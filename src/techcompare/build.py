@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import multiprocessing
 import os
+import shutil
 import signal
 import time
 from collections.abc import Iterable
@@ -170,9 +171,12 @@ class SiteBuilder:
             _write_file(out / name, data, if_changed=True)
         current = {spec.path for spec in specs}
         for gone in sorted(set(self.specs) - current):
-            (out / gone).unlink(missing_ok=True)
-            with contextlib.suppress(OSError):
-                (out / gone).parent.rmdir()
+            folder = (out / gone).parent
+            if gone.endswith("/index.html") and folder != out:
+                # A page's folder holds only the page and its attachments (chart data).
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                (out / gone).unlink(missing_ok=True)
             written.append(gone)
         if written:
             refresh_search_index(out, enabled=site.settings.features.search)

@@ -1,0 +1,121 @@
+"""Incremental rebuilds: exactly the pages that show a change are rewritten, and the result
+equals a clean build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from testkit import DATABASES, TODAY, edit, tree
+
+from techcompare.build import BuildOptions, SiteBuilder, build_site
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """The databases fixture plus DuckDB, which shares the `databases` category with both
+    others, so generated comparisons exist too."""
+    content = tmp_path / "content"
+    shutil.copytree(DATABASES, content)
+    sqlite = (content / "technologies/sqlite.yaml").read_text()
+    duckdb = sqlite.replace("name: SQLite", "name: DuckDB").replace(
+        "categories: [databases, embedded]", "categories: [databases]"
+    )
+    (content / "technologies/duckdb.yaml").write_text(duckdb)
+    return content
+
+
+def builder(content: Path, out: Path) -> SiteBuilder:
+    site = SiteBuilder(BuildOptions(content, out, today=TODAY, jobs=1))
+    site.build()
+    return site
+
+
+def html_pages(written: list[str]) -> set[str]:
+    return {path for path in written if path.endswith(".html")}
+
+
+def assert_same_as_clean_build(content: Path, out: Path, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    build_site(BuildOptions(content, clean, today=TODAY, jobs=1))
+    incremental, fresh = tree(out), tree(clean)
+    assert incremental.keys() == fresh.keys()
+    assert [p for p in fresh if incremental[p] != fresh[p]] == []
+
+
+def test_an_overview_edit_rewrites_exactly_the_pages_that_show_it(
+    content: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    site = builder(content, out)
+    path = content / "technologies/postgresql.yaml"
+    edit(path, "It supports transactions", "It supports nested transactions")
+
+    report = site.rebuild([path])
+
+    assert html_pages(report.written) == {
+        "compare/postgresql-vs-sqlite/index.html",  # written: shows the overview
+        "compare/duckdb-vs-postgresql/index.html",  # generated from data: shows it too
+        "technologies/postgresql/index.html",
+    }
+    assert_same_as_clean_build(content, out, tmp_path)
+
+
+def test_a_rename_rewrites_every_page_that_lists_the_technology(
+    content: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    site = builder(content, out)
+    before = tree(out)
+    path = content / "technologies/sqlite.yaml"
+    edit(path, "name: SQLite", "name: SQLite 3")
+
+    report = site.rebuild([path])
+
+    expected = {
+        "index.html",
+        "categories/databases/index.html",
+        "categories/embedded/index.html",
+        "compare/postgresql-vs-sqlite/index.html",
+        "compare/duckdb-vs-sqlite/index.html",
+        "technologies/sqlite/index.html",
+        "technologies/postgresql/index.html",  # its picker lists SQLite
+        "technologies/duckdb/index.html",  # its picker and generated list name SQLite
+    }
+    assert html_pages(report.written) == expected
+    untouched = {p for p in before if p.endswith(".html")} - expected
+    after = tree(out)
+    assert untouched and all(after[p] == before[p] for p in untouched)
+    assert_same_as_clean_build(content, out, tmp_path)
+
+
+def test_a_comparison_edit_rewrites_its_page_and_the_listings_it_appears_in(
+    content: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    site = builder(content, out)
+    path = content / "comparisons/postgresql-vs-sqlite.yaml"
+    edit(path, "Writers decide.", "Writers decide, readers follow.")
+
+    report = site.rebuild([path])
+
+    # The bottom line shows only on the comparison's own page.
+    assert html_pages(report.written) == {"compare/postgresql-vs-sqlite/index.html"}
+    assert_same_as_clean_build(content, out, tmp_path)
+
+
+def test_a_new_technology_adds_its_pages_and_a_removed_one_takes_them_away(
+    content: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    site = builder(content, out)
+    path = content / "technologies/duckdb.yaml"
+    path.unlink()
+
+    report = site.rebuild([path])
+
+    assert "technologies/duckdb/index.html" in report.written
+    assert not (out / "technologies/duckdb").exists()
+    assert not (out / "compare/duckdb-vs-sqlite").exists()
+    assert_same_as_clean_build(content, out, tmp_path)
