@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .charts import PALETTE
-from .models import Comparison, MetricGroup
+from .models import Comparison, MetricGroup, Technology
 from .plan import (
     GeneratedPair,
     PageSpec,
@@ -36,6 +36,15 @@ from .views import (
 
 
 @dataclass(frozen=True)
+class TechListing:
+    """A technology in a list: home and category pages need no rendered prose."""
+
+    slug: str
+    url: str
+    model: Technology
+
+
+@dataclass(frozen=True)
 class Page:
     """One HTML file to write: its path in the output, its template and its data."""
 
@@ -56,6 +65,10 @@ class PageDeriver:
         self.cache = cache if cache is not None else TechViewCache()
         self._pairs: dict[str, GeneratedPair] | None = None
         self._pairs_by_tech: dict[str, list[GeneratedPair]] | None = None
+
+    def listing(self, slug: str) -> TechListing:
+        """A technology as lists show it (name, kind, summary, link), without its prose."""
+        return TechListing(slug, technology_url(slug), self.site.technologies[slug])
 
     def pairs_of(self, slug: str) -> list[GeneratedPair]:
         """The generated comparisons a technology is in."""
@@ -330,7 +343,7 @@ def home_page(views: PageDeriver) -> Page:
             if c.category == category.slug
         ]
         techs = [
-            views.tech(s) for s, t in site.technologies.items() if category.slug in t.categories
+            views.listing(s) for s, t in site.technologies.items() if category.slug in t.categories
         ]
         if items or techs:
             by_category.append((category, items, techs))
@@ -347,7 +360,7 @@ def home_page(views: PageDeriver) -> Page:
         "featured": featured,
         "by_category": by_category,
         "generated": generated,
-        "technologies": [views.tech(slug) for slug in site.technologies],
+        "technologies": [views.listing(slug) for slug in site.technologies],
     }
     return Page("index.html", "home.html", context, kind="home")
 
@@ -371,7 +384,7 @@ def category_page(views: PageDeriver, slug: str) -> Page:
             if p.category == slug
         ],
         "technologies": [
-            views.tech(s) for s, t in site.technologies.items() if slug in t.categories
+            views.listing(s) for s, t in site.technologies.items() if slug in t.categories
         ],
         "picker": picker(site, [slug]),
     }
