@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import importlib
@@ -41,7 +42,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,31 +69,33 @@ SUMMARY_COLUMNS = (
     "load avg",
 )
 
-# Functions wrapped in the stage child, by module and attribute, with the stage they count
-# towards. Others that `build.py` imports from the package are wrapped under their own name.
-KNOWN_STAGES: tuple[tuple[str, str, str], ...] = (
-    ("techcompare.loading", "read_yaml_file", "YAML parse"),
-    ("techcompare.build", "load_content", "validate (pydantic)"),
-    ("techcompare.build", "resolve_site", "resolve references"),
-    ("techcompare.build", "check_quality", "quality warnings"),
-    ("techcompare.build", "plan_pages", "plan pages"),
-    ("techcompare.build", "write_assets", "assets"),
-    ("techcompare.pages", "render_markdown", "Markdown"),
-    ("techcompare.pages", "render_inline", "Markdown"),
-    ("techcompare.pages", "highlight_code", "code highlighting"),
-    ("techcompare.pages", "range_chart", "charts"),
-    ("techcompare.pages", "chart_json", "charts"),
-    ("techcompare.pages", "generated_pairs", "generated_pairs()"),
-    ("techcompare.render", "minify_html", "minify HTML"),
-    ("techcompare.build", "_write_page", "write"),
-    ("techcompare.build", "_write_file", "write"),
-    ("techcompare.build", "site_files", "sitemap, feed, robots"),
-)
-KNOWN_METHODS: tuple[tuple[str, str, str, str], ...] = (
-    ("techcompare.build", "PageDeriver", "page", "page data (rest)"),
-    ("techcompare.build", "Renderer", "render", "templates (Jinja)"),
-    ("techcompare.resolve", "Site", "comparisons_with", "comparisons_with()"),
-)
+# Functions timed in the stage child, by name, with the stage they count towards. They are
+# found in whichever techcompare module defines them and replaced wherever they were
+# imported, so moving a function between modules does not lose its stage. Other functions
+# that `build.py` imports from the package are timed under their own name.
+KNOWN_STAGES: dict[str, str] = {
+    "read_yaml_file": "YAML parse",
+    "load_content": "validate (pydantic)",
+    "resolve_site": "resolve references",
+    "check_quality": "quality warnings",
+    "plan_pages": "plan pages",
+    "write_assets": "assets",
+    "render_markdown": "Markdown",
+    "render_inline": "Markdown",
+    "highlight_code": "code highlighting",
+    "range_chart": "charts",
+    "chart_json": "charts",
+    "generated_pairs": "generated_pairs()",
+    "minify_html": "minify HTML",
+    "_write_page": "write",
+    "_write_file": "write",
+    "site_files": "sitemap, feed, robots",
+}
+KNOWN_METHODS: dict[tuple[str, str], str] = {
+    ("PageDeriver", "page"): "page data (rest)",
+    ("Renderer", "render"): "templates (Jinja)",
+    ("Site", "comparisons_with"): "comparisons_with()",
+}
 
 
 # --- the stage child ----------------------------------------------------------------------
@@ -147,6 +149,7 @@ class StageClock:
             with self.span(stage):
                 return func(*args, **kwargs)
 
+        timed.bench_stage = stage  # type: ignore[attr-defined]
         return timed
 
 
@@ -154,27 +157,44 @@ def install_clock(clock: StageClock) -> None:
     """Wrap the pipeline's functions in this process so each call is timed."""
     from techcompare import build
 
-    wrapped: set[tuple[str, str]] = set()
-    for module_name, attribute, stage in KNOWN_STAGES:
-        module = importlib.import_module(module_name)
-        func = getattr(module, attribute, None)
-        if callable(func):
-            setattr(module, attribute, clock.wrap(stage, func))
-            wrapped.add((module_name, attribute))
-    for module_name, class_name, method, stage in KNOWN_METHODS:
-        cls = getattr(importlib.import_module(module_name), class_name, None)
-        if cls is not None and callable(getattr(cls, method, None)):
-            setattr(cls, method, clock.wrap(stage, getattr(cls, method)))
+    modules = [
+        module
+        for name, module in sorted(sys.modules.items())
+        if (name == "techcompare" or name.startswith("techcompare.")) and module is not None
+    ]
+    originals: dict[int, Callable[..., Any]] = {}
+    for module in modules:
+        for value in vars(module).values():
+            if not getattr(value, "__module__", "").startswith("techcompare"):
+                continue
+            if inspect.isfunction(value) and value.__name__ in KNOWN_STAGES:
+                if id(value) not in originals and not hasattr(value, "bench_stage"):
+                    originals[id(value)] = clock.wrap(KNOWN_STAGES[value.__name__], value)
+            elif inspect.isclass(value):
+                for (class_name, method), stage in KNOWN_METHODS.items():
+                    func = vars(value).get(method)
+                    if (
+                        value.__name__ == class_name
+                        and inspect.isfunction(func)
+                        and not hasattr(func, "bench_stage")
+                    ):
+                        setattr(value, method, clock.wrap(stage, func))
     # Stages added to build.py later (search index, API export …) are timed by their name.
-    for name, func in list(vars(build).items()):
+    for name, value in vars(build).items():
         if (
-            inspect.isfunction(func)
-            and func.__module__.startswith("techcompare.")
-            and func.__module__ != "techcompare.build"
-            and ("techcompare.build", name) not in wrapped
+            inspect.isfunction(value)
+            and id(value) not in originals
+            and not hasattr(value, "bench_stage")
+            and value.__module__.startswith("techcompare.")
+            and value.__module__ != build.__name__
             and name != "staged_output"
         ):
-            setattr(build, name, clock.wrap(name, func))
+            originals[id(value)] = clock.wrap(name, value)
+    for module in modules:
+        for name, value in list(vars(module).items()):
+            if id(value) in originals and inspect.isfunction(value):
+                setattr(module, name, originals[id(value)])
+
     original = build.staged_output
 
     @contextlib.contextmanager
@@ -214,7 +234,11 @@ def child_stages(content: Path, out: Path) -> dict[str, Any]:
     clock = StageClock()
     install_clock(clock)
     started, started_cpu = time.perf_counter(), cpu_seconds()
-    report = SiteBuilder(BuildOptions(content=content, out=out)).build()
+    options = BuildOptions(content=content, out=out)
+    if "jobs" in {field.name for field in dataclasses.fields(BuildOptions)}:
+        # One process, so every stage's time is seen here (forked workers' would be lost).
+        options = dataclasses.replace(options, jobs=1)
+    report = SiteBuilder(options).build()
     total, total_cpu = time.perf_counter() - started, cpu_seconds() - started_cpu
     glue = "other (build.py glue)"
     stages = {"imports": imports, **clock.seconds, glue: total - sum(clock.seconds.values())}
@@ -320,7 +344,7 @@ class ChildFailed(Exception):
     pass
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Measured:
     """One finished process: wall and CPU seconds, peak RSS in MB, what it printed."""
 
@@ -526,6 +550,21 @@ def machine() -> str:
     )
 
 
+def revision() -> str:
+    """The commit measured, marked `-dirty` when the working tree has changes."""
+    try:
+        described = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            cwd=BENCH,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return described.stdout.strip()
+
+
 def _number(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{value:,.{digits}f}"
 
@@ -665,6 +704,18 @@ def detail_lines(results: list[dict[str, Any]], startup: float | None) -> list[s
     return lines
 
 
+def print_report(host: str, results: list[dict[str, Any]], startup: float | None) -> None:
+    print(f"Machine: {host}\n")
+    print(summary_table(results))
+    print()
+    print(stage_table(results))
+    print()
+    if table := rebuild_table(results):
+        print(table)
+        print()
+    print("\n".join(detail_lines(results, startup)))
+
+
 # --- the command --------------------------------------------------------------------------
 
 
@@ -709,10 +760,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--hugo", action="store_true", help="compare with Hugo (not implemented: skipped)"
     )
+    parser.add_argument(
+        "--report", type=Path, default=None, help="print the tables of a saved --json file"
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return run_child(args)
+    if args.report:
+        saved = json.loads(args.report.read_text())
+        host = f"{saved['machine']}; techcompare {saved.get('revision', 'unknown')}"
+        print_report(host, saved["results"], saved["startup"])
+        return 0
     args.skip = {part.strip() for part in args.skip.split(",") if part.strip()}
     args.repeat = max(1, args.repeat)
 
@@ -729,15 +788,7 @@ def main(argv: list[str] | None = None) -> int:
             )
     startup = None if "startup" in args.skip else measure_startup(5)
 
-    print(f"Machine: {machine()}\n")
-    print(summary_table(results))
-    print()
-    print(stage_table(results))
-    print()
-    if table := rebuild_table(results):
-        print(table)
-        print()
-    print("\n".join(detail_lines(results, startup)))
+    print_report(f"{machine()}; techcompare {revision()}", results, startup)
     if args.hugo:
         print(
             "\nHugo: skipped (no Hugo content generator). TOOLING.md measured Hugo at 1.94 s "
@@ -745,6 +796,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.json:
         report = {"machine": machine(), "startup": startup, "results": results}
+        report["revision"] = revision()
         args.json.write_text(json.dumps(report, indent=2) + "\n")
     return 1 if any("error" in r for r in results) else 0
 

@@ -9,6 +9,7 @@ another hash seed in another folder.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,6 +39,22 @@ def techcompare(
     )
 
 
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site built by `techcompare build`, to copy as a previous build."""
+    folder = tmp_path_factory.mktemp("previous")
+    result = techcompare("build", "--content", str(DATABASES), "--out", "site", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return folder / "site"
+
+
+@pytest.fixture
+def previous(tmp_path: Path, built_once: Path) -> dict[str, bytes]:
+    """A previous build at tmp_path/site (the working folder of the tests); its files."""
+    shutil.copytree(built_once, tmp_path / "site")
+    return tree(tmp_path / "site")
+
+
 def leftovers(folder: Path) -> list[str]:
     """Staging or retired folders of builds beside the output."""
     return sorted(p.name for p in folder.iterdir() if ".tmp-" in p.name or ".old-" in p.name)
@@ -61,12 +78,9 @@ def big_site(tmp_path: Path) -> Path:
 
 
 def test_a_killed_build_leaves_the_previous_site_and_the_next_build_cleans_up(
-    tmp_path: Path,
+    tmp_path: Path, previous: dict[str, bytes]
 ) -> None:
     big = big_site(tmp_path)
-    first = techcompare("build", "--content", str(DATABASES), "--out", "site", cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    before = tree(tmp_path / "site")
 
     process = subprocess.Popen(
         [sys.executable, "-m", "techcompare", "build", "--content", str(big), "--out", "site"],
@@ -85,23 +99,22 @@ def test_a_killed_build_leaves_the_previous_site_and_the_next_build_cleans_up(
     process.send_signal(signal.SIGKILL)
     assert process.wait(timeout=30) == -signal.SIGKILL
 
-    assert tree(tmp_path / "site") == before
+    assert tree(tmp_path / "site") == previous
     assert leftovers(tmp_path) == [staging.name]
     assert not (staging / MARKER).exists()
 
     again = techcompare("build", "--content", str(DATABASES), "--out", "site", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert leftovers(tmp_path) == []
-    assert tree(tmp_path / "site") == before
+    assert tree(tmp_path / "site") == previous
 
 
-def test_a_site_retired_by_a_killed_swap_is_put_back(tmp_path: Path) -> None:
+def test_a_site_retired_by_a_killed_swap_is_put_back(
+    tmp_path: Path, previous: dict[str, bytes]
+) -> None:
     """A kill between the swap's two renames leaves the previous site as `.site.old-<pid>`:
     the next build that reaches the output stage takes it back, so a build failing late
     still leaves it in place."""
-    first = techcompare("build", "--content", str(DATABASES), "--out", "site", cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    before = tree(tmp_path / "site")
     pid = dead_pid()
     (tmp_path / "site").rename(tmp_path / f".site.old-{pid}")
     (tmp_path / f".site.tmp-{pid}").mkdir()
@@ -121,7 +134,7 @@ def test_a_site_retired_by_a_killed_swap_is_put_back(tmp_path: Path) -> None:
     )
 
     assert failed.returncode == 1, failed.stderr
-    assert tree(tmp_path / "site") == before
+    assert tree(tmp_path / "site") == previous
     assert leftovers(tmp_path) == []
 
 
@@ -159,12 +172,9 @@ BROKEN_TEMPLATES = {
 
 @pytest.mark.parametrize("name", BROKEN_TEMPLATES)
 def test_a_build_failing_late_in_a_template_leaves_the_previous_site(
-    tmp_path: Path, name: str
+    tmp_path: Path, name: str, previous: dict[str, bytes]
 ) -> None:
     template, text, message = BROKEN_TEMPLATES[name]
-    first = techcompare("build", "--content", str(DATABASES), "--out", "site", cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    before = tree(tmp_path / "site")
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / template).write_text(text)
 
@@ -182,14 +192,13 @@ def test_a_build_failing_late_in_a_template_leaves_the_previous_site(
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert message in result.stderr
-    assert tree(tmp_path / "site") == before
+    assert tree(tmp_path / "site") == previous
     assert leftovers(tmp_path) == []
 
 
-def test_a_template_raising_a_python_error_is_a_message(tmp_path: Path) -> None:
-    first = techcompare("build", "--content", str(DATABASES), "--out", "site", cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    before = tree(tmp_path / "site")
+def test_a_template_raising_a_python_error_is_a_message(
+    tmp_path: Path, previous: dict[str, bytes]
+) -> None:
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "technology.html").write_text("{{ 1 // 0 }}")
 
@@ -204,7 +213,7 @@ def test_a_template_raising_a_python_error_is_a_message(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
 
-    assert tree(tmp_path / "site") == before
+    assert tree(tmp_path / "site") == previous
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
 

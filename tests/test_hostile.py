@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from testkit import DATABASES, copy_site
+from testkit import DATABASES, copy_site, load_and_resolve
 
+from techcompare.plan import generated_pairs
 from techcompare.yaml_source import (
     MAX_FILE_BYTES,
     MAX_VALUES,
@@ -336,7 +337,7 @@ def test_too_many_values_are_refused_at_the_first_one_too_many() -> None:
 @pytest.mark.parametrize("escape", ["\\e", "\\0", "\\x7f", "\\x9b", "\\a", "\\uFFFE"])
 def test_escaped_control_characters_are_refused_in_values(escape: str) -> None:
     error = refused(f'a: ok\nb: "x{escape}y"\n')
-    assert "control character" in error.message
+    assert "unprintable character" in error.message
     assert (error.line, error.column) == (2, 4)
 
 
@@ -358,3 +359,30 @@ def test_a_lone_surrogate_in_the_text_is_an_error_not_a_crash() -> None:
     error = refused("a: 1\nb: x\ud800\n")
     assert "surrogate" in error.message
     assert (error.line, error.column) == (2, 5)
+
+
+# --- slugs that collide -------------------------------------------------------------------
+
+
+def test_every_pair_sharing_a_category_gets_its_own_generated_page(tmp_path: Path) -> None:
+    content = copy_site(tmp_path)
+    sqlite = (content / "technologies/sqlite.yaml").read_text()
+    for slug in ("a", "a-vs", "b", "vs-b"):
+        text = sqlite.replace("name: SQLite", f"name: Tech {slug}")
+        (content / f"technologies/{slug}.yaml").write_text(text)
+    _, site = load_and_resolve(content)
+    assert site is not None
+
+    generated = {frozenset((pair.first, pair.second)) for pair in generated_pairs(site)}
+
+    slugs = ["a", "a-vs", "b", "vs-b"]
+    expected = {frozenset((x, y)) for x in slugs for y in slugs if x < y}
+    assert expected <= generated
+
+
+def test_a_protocol_relative_base_url_is_refused(tmp_path: Path) -> None:
+    content = copy_site(tmp_path)
+    site = content / "site.yaml"
+    site.write_text(site.read_text() + "base_url: //evil.example/\n")
+    loaded, _ = load_and_resolve(content)
+    assert [p.field for p in loaded.problems.errors] == ["base_url"]

@@ -15,9 +15,9 @@ from techcompare.charts import PALETTE, Series, range_chart
 from techcompare.figures import format_figure, format_number
 from techcompare.models import Figure, Level, Metric, MetricGroup
 from techcompare.pages import build_pages, section_list
-from techcompare.views import metric_blocks, quick_rows, tech_view
 from techcompare.render import script_json
 from techcompare.resolve import Site
+from techcompare.views import metric_blocks, quick_rows, tech_view
 
 
 def metric(unit: str = "requests/s", better: str = "higher", group: str = "performance") -> Metric:

@@ -69,10 +69,8 @@ def write_assets(static_dir: Path, out: Path, with_plotly: bool, minify: bool = 
             data = minify_css(data)
         elif minify and source.suffix == ".js":
             data = minify_js(data)
-        if source.suffix in (".css", ".js"):
-            target = _fingerprinted(name, data)
-        else:
-            target = f"{ASSETS_DIR}/{name}"
+        # Every asset is fingerprinted: hosts may cache anything under assets/ for ever.
+        target = _fingerprinted(name, data)
         (out / target).parent.mkdir(parents=True, exist_ok=True)
         (out / target).write_bytes(data)
         assets.paths[name] = target

@@ -127,7 +127,7 @@ class SiteSettings(Model):
     base_url: str = Field(
         "/",
         description="Public address of the site, such as `https://example.org/` or `/sub/`.",
-        pattern=r"^(https?://[^\s<>\"]+/|/([^\s<>\"]*/)?)$",
+        pattern=r"^(https?://[^\s<>\"]+/|/([^/\s<>\"][^\s<>\"]*/)?)$",
     )
     language: str = Field(
         "en",

@@ -173,12 +173,20 @@ def generated_pairs(site: Site) -> list[GeneratedPair]:
         if a != b
     }
     pairs: dict[str, GeneratedPair] = {}
+    seen: set[frozenset[str]] = set()
     for category in site.categories:
         members = sorted(s for s, t in site.technologies.items() if category in t.categories)
         for i, first in enumerate(members):
             for second in members[i + 1 :]:
-                slug = f"{first}-vs-{second}"
-                if frozenset((first, second)) in covered or slug in site.comparisons:
+                pair = frozenset((first, second))
+                if pair in covered or pair in seen:
                     continue
-                pairs.setdefault(slug, GeneratedPair(slug, first, second, category))
+                seen.add(pair)
+                # `a` + `vs-b` and `a-vs` + `b` both read `a-vs-vs-b`: number the later one.
+                base = slug = f"{first}-vs-{second}"
+                number = 1
+                while slug in pairs or slug in site.comparisons:
+                    number += 1
+                    slug = f"{base}-{number}"
+                pairs[slug] = GeneratedPair(slug, first, second, category)
     return [pairs[slug] for slug in sorted(pairs)]

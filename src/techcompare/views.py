@@ -16,7 +16,7 @@ from markupsafe import Markup
 from .charts import PALETTE, Series, range_chart
 from .figures import format_figure
 from .highlight import highlight_code
-from .models import Better, Comparison, Figure, Metric, MetricGroup, Technology
+from .models import Better, Claim, Comparison, Figure, Metric, MetricGroup, Technology
 from .plan import technology_url
 from .prose import render_inline, render_markdown
 from .resolve import Site
@@ -137,6 +137,18 @@ def figure_view(figure: Figure, metric: Metric) -> FigureView:
     )
 
 
+def claim_html(claim: Claim) -> Markup:
+    """A pro or con as inline HTML, followed by links to its sources."""
+    html = render_inline(claim.text)
+    if claim.sources:
+        links = Markup(", ").join(
+            Markup('<a href="{}" rel="nofollow">source {}</a>').format(url, number)
+            for number, url in enumerate(claim.sources, start=1)
+        )
+        html += Markup(' <span class="claim-sources">({})</span>').format(links)
+    return html
+
+
 def tech_view(site: Site, slug: str) -> TechView:
     tech = site.technologies[slug]
     figures: dict[str, list[tuple[Figure, FigureView]]] = {}
@@ -167,8 +179,8 @@ def tech_view(site: Site, slug: str) -> TechView:
         url=technology_url(slug),
         model=tech,
         overview=render_markdown(tech.overview),
-        pros=[render_inline(claim.text) for claim in tech.pros],
-        cons=[render_inline(claim.text) for claim in tech.cons],
+        pros=[claim_html(claim) for claim in tech.pros],
+        cons=[claim_html(claim) for claim in tech.cons],
         use_cases=[(case.title, render_markdown(case.body)) for case in tech.use_cases],
         performance_summary=render_markdown(tech.performance_summary),
         community=community,

@@ -320,8 +320,8 @@ class _Builder:
                 raise YamlError(f"YAML tags such as {tag} are not allowed in content", *where)
             if bad := _UNPRINTABLE.search(event.value):
                 raise YamlError(
-                    f"the text holds the control character U+{ord(bad.group()):04X}, "
-                    "which content may not hold",
+                    f"the text holds the unprintable character U+{ord(bad.group()):04X} "
+                    "(a control character or a noncharacter), which content may not hold",
                     *where,
                 )
             if tag == _STR_TAG or not event.implicit[0]:
