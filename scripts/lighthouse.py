@@ -114,8 +114,16 @@ def main() -> int:
         if site is None:
             site = Path(tmp) / "site"
             subprocess.run(
-                [sys.executable, "-m", "techcompare", "build", "--content",
-                 str(ROOT / "content"), "--out", str(site)],
+                [
+                    sys.executable,
+                    "-m",
+                    "techcompare",
+                    "build",
+                    "--content",
+                    str(ROOT / "content"),
+                    "--out",
+                    str(site),
+                ],
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
