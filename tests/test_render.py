@@ -356,7 +356,11 @@ def test_markdown_fields_show_markup_as_text(hostile_site: Path) -> None:
     assert links == ["https://good.example/"]
     pros = page.find("ul", cls="pros").find("li")
     assert XSS in pros.text()
-    assert [a.attrs["href"] for a in pros.find_all("a")] == ["https://ok.example/"]
+    # The Markdown link stays; the claim's own source follows it, and nothing else links.
+    assert [a.attrs["href"] for a in pros.find_all("a")] == [
+        "https://ok.example/",
+        "https://www.postgresql.org/docs/current/mvcc.html",
+    ]
 
 
 def test_plain_fields_show_markup_as_text(hostile_site: Path) -> None:
