@@ -8,7 +8,7 @@ line and field where they were made.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -36,10 +36,17 @@ class Site:
     categories: dict[str, Category]
     technologies: dict[str, Technology]
     comparisons: dict[str, Comparison]
+    # Comparison slugs by technology, in slug order (derived from `comparisons`).
+    including: dict[str, list[str]] = field(default_factory=dict, init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for slug, comparison in self.comparisons.items():
+            for tech in comparison.technologies:
+                self.including.setdefault(tech, []).append(slug)
 
     def comparisons_with(self, tech_slug: str) -> list[str]:
         """Slugs of the comparisons that include the technology, in slug order."""
-        return [slug for slug, c in self.comparisons.items() if tech_slug in c.technologies]
+        return self.including.get(tech_slug, [])
 
 
 def resolve_site(content: LoadedContent, today: date | None = None) -> Site | None:
