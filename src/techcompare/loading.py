@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar, get_args
 
@@ -47,6 +48,7 @@ class LoadedContent:
     root: Path
     problems: Problems = field(default_factory=Problems)
     cache: LoadCache | None = None
+    real_root: Path | None = None  # the content folder with symbolic links resolved
     site: Source[SiteSettings] | None = None
     metrics: Source[MetricRegistry] | None = None
     technologies: dict[str, Source[Technology]] = field(default_factory=dict)
@@ -68,6 +70,8 @@ class LoadCache:
     entries: dict[Path, tuple[tuple[int, int, int], Source[Any] | None, list[Problem]]] = field(
         default_factory=dict
     )
+    # Content-quality warnings of one file (quality.py), with the Source and date they are for.
+    reviews: dict[Path, tuple[Source[Any], date, list[Problem]]] = field(default_factory=dict)
 
 
 def load_content(root: Path, cache: LoadCache | None = None) -> LoadedContent:
@@ -129,7 +133,9 @@ def _content_files(content: LoadedContent, folder: str) -> list[Path]:
 
 def _inside(content: LoadedContent, path: Path) -> bool:
     """Whether `path`, symbolic links followed, stays inside the content folder."""
-    return path.resolve().is_relative_to(content.root.resolve())
+    if content.real_root is None:
+        content.real_root = content.root.resolve()
+    return path.resolve().is_relative_to(content.real_root)
 
 
 def _readable_content_file(content: LoadedContent, path: Path, shown: str) -> bool:

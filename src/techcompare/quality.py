@@ -39,13 +39,28 @@ def check_quality(content: LoadedContent, site: Site, today: date | None = None)
     today = today or date.today()
     used = {slug for c in site.comparisons.values() for slug in c.technologies}
     for source in _all_sources(content):
-        _placeholder_warnings(content, source)
+        _file_warnings(content, source, today)
     for slug, source in content.technologies.items():
-        _technology_warnings(content, source, today)
         if slug not in used:
             _warn(content, source, (), "no comparison uses this technology yet")
     for comparison in content.comparisons.values():
         _comparison_warnings(content, comparison, site)
+
+
+def _file_warnings(content: LoadedContent, source: Source[Any], today: date) -> None:
+    """Warnings that depend on one file alone, reused while the file is unchanged (the load
+    cache hands back the same Source), so a rebuild reviews only what changed."""
+    cache = content.cache.reviews if content.cache is not None else None
+    cached = cache.get(source.path) if cache is not None else None
+    if cached is not None and cached[0] is source and cached[1] == today:
+        content.problems.items.extend(cached[2])
+        return
+    before = len(content.problems.items)
+    _placeholder_warnings(content, source)
+    if isinstance(source.model, Technology):
+        _technology_warnings(content, source, today)
+    if cache is not None:
+        cache[source.path] = (source, today, content.problems.items[before:])
 
 
 def _warn(
