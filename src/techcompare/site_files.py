@@ -35,13 +35,13 @@ def _robots(absolute: Callable[[str], str] | None) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _last_modified(site: Site, spec: PageSpec) -> date | None:
+def _last_modified(site: Site, spec: PageSpec, newest: date | None) -> date | None:
+    """A page's last change: its own date, or for listings the newest comparison's."""
     if spec.kind == "comparison" and spec.slug:
         return site.comparisons[spec.slug].updated
     if spec.kind == "technology" and spec.slug:
         return site.technologies[spec.slug].reviewed_on
-    dates = [c.updated for c in site.comparisons.values()]
-    return max(dates) if dates else None
+    return newest
 
 
 def _xml(root: ET.Element) -> bytes:
@@ -51,12 +51,13 @@ def _xml(root: ET.Element) -> bytes:
 
 def _sitemap(site: Site, specs: list[PageSpec], absolute: Callable[[str], str]) -> bytes:
     urlset = ET.Element("urlset", xmlns=SITEMAP)
+    newest = max((c.updated for c in site.comparisons.values()), default=None)
     for spec in specs:
         if spec.kind in ("404", "search"):
             continue
         url = ET.SubElement(urlset, "url")
         ET.SubElement(url, "loc").text = absolute(spec.path.removesuffix("index.html"))
-        modified = _last_modified(site, spec)
+        modified = _last_modified(site, spec, newest)
         if modified:
             ET.SubElement(url, "lastmod").text = modified.isoformat()
     return _xml(urlset)
