@@ -112,6 +112,23 @@ def test_the_index_covers_the_main_content_of_comparison_technology_and_category
     assert "as of" not in comparison.lower(), "figure citations stay out of the index"
 
 
+def test_a_comparison_is_indexed_by_its_own_prose_not_by_what_repeats_its_technologies(
+    site: Path,
+) -> None:
+    records = {str(r["url"]): str(r["content"]) for r in indexed_records(site)}
+    comparison = records["/compare/postgresql-vs-sqlite/"]
+    for own in ("Insert rates depend", "Both are mature", "costs nothing to run"):
+        assert own in comparison, f"{own!r}: the comparison's own prose is indexed"
+    repeated = {
+        "Throughput depends mostly on disk": "/technologies/postgresql/",  # performance summary
+        "Deployed on billions of devices": "/technologies/sqlite/",  # community table
+        "Paid support contracts": "/technologies/sqlite/",  # pricing table
+    }
+    for text, technology in repeated.items():
+        assert text not in comparison, f"{text!r} is left to the technology's page"
+        assert text in records[technology], f"{text!r} is found on {technology}"
+
+
 def test_pages_mark_what_pagefind_indexes(site: Path) -> None:
     for path, page in pages(site).items():
         main = page.find("main")

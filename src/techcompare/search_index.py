@@ -12,8 +12,16 @@ the page type is metadata, not a filter.
 
 The Pagefind binary ships in the `pagefind-bin` wheel (`pip install 'pagefind[bin]'`); the
 `pagefind` package finds it. We run it as a process rather than through the package's async
-API: the API waits 0.1 s per message it exchanges with the same binary (about 0.4 s a build
-instead of 0.06 s), and it hangs for ever when the binary dies half-way.
+API: the API waits 0.1 s per message it exchanges with the same binary (its reader sleeps
+before each answer: about 0.4 s a build instead of 0.06 s), and it hangs for ever when the
+binary dies half-way. Feeding the binary's service mode pages or plain-text records directly
+was measured too and is no faster per page of HTML; plain-text records skip reading HTML but
+lose the headings that search results link to. Forcing the language (`--force-language`)
+or rooting Pagefind at `main` (`--root-selector`) gives the same index at the same cost.
+
+What Pagefind costs grows with the words it indexes: CPU time (about half of it goes to
+reading the HTML, excluded parts included) and memory (about 285 bytes per indexed word,
+some 530 KB a page of the benchmark site, all held until the index is written).
 """
 
 from __future__ import annotations
@@ -33,9 +41,12 @@ SEARCH_DIR = "pagefind"
 # <script> itself, so chart JSON embedded in a page is never indexed.)
 #
 # On comparison pages (the only `article.content`), the parts that repeat each technology's
-# own page (overview, pros and cons, use cases, code, figures) are left out too: the
-# technology's page answers those searches, a comparison is found by what it adds, and the
-# index of a large site shrinks by about 40%.
+# own page are left out too: overview, pros and cons, use cases, code, figures, each
+# technology's performance summary, and the community and pricing tables. The technology's
+# page answers those searches and a comparison is found by what it adds (its introduction,
+# benchmark context, community insights, cost summary, analysis, decisions, FAQ). Indexing
+# costs Pagefind time and memory in proportion to the words it keeps: on the 1,000-comparison
+# benchmark site, 2.3 million words are indexed of the 6.9 million in the pages.
 EXCLUDE_SELECTORS = (
     ".toc",
     ".chart",
@@ -46,11 +57,13 @@ EXCLUDE_SELECTORS = (
     "article.content > #use-cases",
     "article.content > #code",
     "article.content .metric",
+    "article.content > #performance > .tech-grid",
+    "article.content .side-table",
 )
 
-# Pagefind spends about 20 ms of CPU on a comparison page of 7,000 words (22 s for the
-# 1,000-comparison benchmark site): a large site takes a while, but a stuck binary must not
-# stall a build for ever.
+# Pagefind spends about 9 ms of CPU on a page of the 1,000-comparison benchmark site (11.5 s
+# for its 1,257 pages, on one core: Pagefind reads pages one after the other), and grows
+# linearly: a large site takes a while, but a stuck binary must not stall a build for ever.
 TIMEOUT_SECONDS = 600
 
 # An in-place rebuild re-indexes the whole site only when its pages hold less HTML than this
