@@ -24,7 +24,14 @@ from testkit import (
     read_page,
 )
 
-from techcompare.api_export import api_files, export_schema
+from techcompare.api_export import (
+    ExportCache,
+    api_files,
+    export_json,
+    export_schema,
+    site_export,
+    site_json,
+)
 from techcompare.build import BuildOptions, SiteBuilder
 from techcompare.figures import format_figure
 from techcompare.resolve import Site
@@ -269,6 +276,35 @@ def test_the_export_is_deterministic_with_sorted_keys(tmp_path: Path, databases_
             if compact
             else json.dumps(parsed, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
         ), f"{name} is not written with sorted keys"
+
+
+def test_the_export_assembled_from_cached_pieces_equals_the_whole_serialised_at_once(
+    tmp_path: Path,
+) -> None:
+    """`site_json` keeps each technology's and comparison's JSON between builds: after edits
+    it still gives exactly the bytes of serialising the whole export again."""
+    content = copy_site(tmp_path)
+    cache = ExportCache()
+
+    def link(path: str) -> str:
+        return "https://db.example.org/" + path
+
+    def assert_fresh() -> None:
+        site = site_of(content)
+        assert site_json(site, link, cache) == export_json(site_export(site, link))
+
+    assert_fresh()
+    edit(content / "technologies/sqlite.yaml", "name: SQLite", "name: SQLite 3")
+    assert_fresh()
+    edit(content / "metrics.yaml", "unit: rows/s", "unit: inserts/s")
+    assert_fresh()
+    sqlite = (content / "technologies/sqlite.yaml").read_text()
+    (content / "technologies/duckdb.yaml").write_text(sqlite.replace("SQLite 3", "DuckDB"))
+    (content / "comparisons/postgresql-vs-sqlite.yaml").unlink()
+    edit(content / "site.yaml", "featured: [postgresql-vs-sqlite]", "featured: []")
+    assert_fresh()
+    assert set(cache.technologies) == {"duckdb", "postgresql", "sqlite"}
+    assert cache.comparisons == {}
 
 
 # --- safety -------------------------------------------------------------------------------

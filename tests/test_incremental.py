@@ -26,8 +26,12 @@ def content(tmp_path: Path) -> Path:
     return content
 
 
-def builder(content: Path, out: Path) -> SiteBuilder:
-    site = SiteBuilder(BuildOptions(content, out, today=TODAY, jobs=1))
+# A base URL with a host, so that builds write the sitemap and the feed too.
+BASE_URL = "https://db.example.org/"
+
+
+def builder(content: Path, out: Path, base_url: str | None = None) -> SiteBuilder:
+    site = SiteBuilder(BuildOptions(content, out, base_url=base_url, today=TODAY, jobs=1))
     site.build()
     return site
 
@@ -36,9 +40,12 @@ def html_pages(written: list[str]) -> set[str]:
     return {path for path in written if path.endswith(".html")}
 
 
-def assert_same_as_clean_build(content: Path, out: Path, tmp_path: Path) -> None:
+def assert_same_as_clean_build(
+    content: Path, out: Path, tmp_path: Path, base_url: str | None = None
+) -> None:
     clean = tmp_path / "clean"
-    build_site(BuildOptions(content, clean, today=TODAY, jobs=1))
+    shutil.rmtree(clean, ignore_errors=True)
+    build_site(BuildOptions(content, clean, base_url=base_url, today=TODAY, jobs=1))
     incremental, fresh = tree(out), tree(clean)
     assert incremental.keys() == fresh.keys()
     assert [p for p in fresh if incremental[p] != fresh[p]] == []
@@ -119,3 +126,46 @@ def test_a_new_technology_adds_its_pages_and_a_removed_one_takes_them_away(
     assert not (out / "technologies/duckdb").exists()
     assert not (out / "compare/duckdb-vs-sqlite").exists()
     assert_same_as_clean_build(content, out, tmp_path)
+
+
+def test_a_summary_edit_rewrites_its_page_and_its_cards_only(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    site = builder(content, out, BASE_URL)
+    before = tree(out)
+    path = content / "technologies/sqlite.yaml"
+    edit(path, "A self-contained SQL database engine", "A self-contained, serverless SQL engine")
+
+    report = site.rebuild([path])
+
+    # Comparison pages do not show a technology's summary; its own page and cards do.
+    assert html_pages(report.written) == {
+        "index.html",
+        "categories/databases/index.html",
+        "categories/embedded/index.html",
+        "technologies/sqlite/index.html",
+    }
+    assert report.pages == 4
+    after = tree(out)
+    assert after["api/site.json"] != before["api/site.json"]
+    assert after["sitemap.xml"] == before["sitemap.xml"]
+    assert_same_as_clean_build(content, out, tmp_path, BASE_URL)
+
+
+def test_site_files_and_the_export_follow_every_kind_of_edit(content: Path, tmp_path: Path) -> None:
+    """Each edit changes something the sitemap, the feed or /api/site.json says; after each
+    rebuild the folder equals a clean build, so nothing kept between builds went stale."""
+    out = tmp_path / "site"
+    site = builder(content, out, BASE_URL)
+    edits = [
+        ("comparisons/postgresql-vs-sqlite.yaml", "updated: 2025-01-12", "updated: 2025-02-01"),
+        ("comparisons/postgresql-vs-sqlite.yaml", "A server database against", "A server versus"),
+        ("technologies/postgresql.yaml", "reviewed_on: 2025-01-10", "reviewed_on: 2025-03-01"),
+        ("metrics.yaml", "unit: rows/s", "unit: inserts/s"),
+        ("site.yaml", "title: DB Compare", "title: Database Compare"),
+        ("technologies/duckdb.yaml", "categories: [databases]", "categories: [embedded]"),
+    ]
+    for name, old, new in edits:
+        path = content / name
+        edit(path, old, new)
+        site.rebuild([path])
+        assert_same_as_clean_build(content, out, tmp_path, BASE_URL)

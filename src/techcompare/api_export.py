@@ -12,6 +12,11 @@ write, by path in the output folder:
 The export is deterministic: lists in the site's order (slugs sorted), keys sorted, no build
 time. It is JSON, not HTML: a `</script>` in the content stays a plain string, and it is
 served as `application/json`, never embedded in a page.
+
+`site.json` is assembled from one piece of JSON per technology and comparison. With an
+`ExportCache`, kept between builds, a piece is serialised again only when its model changed
+(the loader hands back the same objects for unchanged files), so a rebuild after one edit
+re-serialises that file's piece, not the whole site.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import Field
@@ -141,7 +147,27 @@ class SiteExport(Model):
 def site_export(site: Site, link: Callable[[str], str]) -> dict[str, Any]:
     """The export of `site` as JSON-ready data, in the shape of `SiteExport` (the tests hold
     the output to the published schema); `link` turns a site path into a public address."""
-    data: dict[str, Any] = {
+    return {
+        **site_export_parts(site, link),
+        "technologies": [
+            _technology(site, slug, tech, link) for slug, tech in site.technologies.items()
+        ],
+        "comparisons": [
+            _comparison(slug, comparison, link) for slug, comparison in site.comparisons.items()
+        ],
+    }
+
+
+def site_export_parts(site: Site, link: Callable[[str], str]) -> dict[str, Any]:
+    """The export of `site` but its technologies and comparisons: the small parts."""
+    members: dict[str, list[str]] = {slug: [] for slug in site.categories}
+    for slug, tech in site.technologies.items():
+        for category in dict.fromkeys(tech.categories):  # a category named twice counts once
+            members[category].append(slug)
+    written: dict[str, list[str]] = {slug: [] for slug in site.categories}
+    for slug, comparison in site.comparisons.items():
+        written[comparison.category].append(slug)
+    return {
         "format_version": FORMAT_VERSION,
         "site": {
             "title": site.settings.title,
@@ -155,8 +181,8 @@ def site_export(site: Site, link: Callable[[str], str]) -> dict[str, Any]:
                 **category.model_dump(mode="json"),
                 "path": category_url(slug),
                 "url": link(category_url(slug)),
-                "technologies": [s for s, t in site.technologies.items() if slug in t.categories],
-                "comparisons": [s for s, c in site.comparisons.items() if c.category == slug],
+                "technologies": members[slug],
+                "comparisons": written[slug],
             }
             for slug, category in site.categories.items()
         ],
@@ -164,20 +190,16 @@ def site_export(site: Site, link: Callable[[str], str]) -> dict[str, Any]:
             {**metric.model_dump(mode="json"), "slug": slug}
             for slug, metric in site.metrics.items()
         ],
-        "technologies": [
-            _technology(site, slug, tech, link) for slug, tech in site.technologies.items()
-        ],
-        "comparisons": [
-            {
-                **comparison.model_dump(mode="json"),
-                "slug": slug,
-                "path": comparison_url(slug),
-                "url": link(comparison_url(slug)),
-            }
-            for slug, comparison in site.comparisons.items()
-        ],
     }
-    return data
+
+
+def _comparison(slug: str, comparison: Comparison, link: Callable[[str], str]) -> dict[str, Any]:
+    return {
+        **comparison.model_dump(mode="json"),
+        "slug": slug,
+        "path": comparison_url(slug),
+        "url": link(comparison_url(slug)),
+    }
 
 
 def _technology(
@@ -203,14 +225,91 @@ def _technology(
 
 def export_json(export: dict[str, Any]) -> bytes:
     """`site.json` as bytes: compact, keys sorted, UTF-8, ending in a newline."""
+    return _compact(export) + b"\n"
+
+
+def _compact(value: Any) -> bytes:
+    """`value` as compact JSON with sorted keys, the form of every piece of `site.json`."""
     text = json.dumps(
-        export,
+        value,
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
         allow_nan=False,
     )
-    return (text + "\n").encode("utf-8")
+    return text.encode("utf-8")
+
+
+def _json_array(items: list[bytes]) -> list[bytes]:
+    """A JSON array of already serialised items, as chunks to join."""
+    chunks = [b","] * (2 * len(items) + 1)
+    chunks[0], chunks[-1] = b"[", b"]"
+    chunks[1:-1:2] = items
+    return chunks if items else [b"[]"]
+
+
+def _json_object(members: dict[str, list[bytes]]) -> list[bytes]:
+    """A JSON object of already serialised values (as chunks), keys sorted as `_compact`
+    would, as chunks to join."""
+    chunks = [b"{"]
+    for key in sorted(members):
+        chunks += [b"," if len(chunks) > 1 else b"", _compact(key), b":", *members[key]]
+    return [*chunks, b"}"]
+
+
+@dataclass
+class ExportCache:
+    """Serialised pieces of `site.json` kept between builds, by slug, each with what it was
+    made from: reused while the model (and for technologies the metric registry) are the
+    same objects and the page address is the same."""
+
+    technologies: dict[str, tuple[Technology, dict[str, Metric], str, bytes]] = field(
+        default_factory=dict
+    )
+    comparisons: dict[str, tuple[Comparison, str, bytes]] = field(default_factory=dict)
+
+    def technology(self, site: Site, slug: str, link: Callable[[str], str]) -> bytes:
+        """The JSON of one technology, serialised again only when it changed."""
+        tech, url = site.technologies[slug], link(technology_url(slug))
+        cached = self.technologies.get(slug)
+        if cached and cached[0] is tech and cached[1] is site.metrics and cached[2] == url:
+            return cached[3]
+        piece = _compact(_technology(site, slug, tech, link))
+        self.technologies[slug] = (tech, site.metrics, url, piece)
+        return piece
+
+    def comparison(self, site: Site, slug: str, link: Callable[[str], str]) -> bytes:
+        """The JSON of one written comparison, serialised again only when it changed."""
+        comparison, url = site.comparisons[slug], link(comparison_url(slug))
+        cached = self.comparisons.get(slug)
+        if cached and cached[0] is comparison and cached[1] == url:
+            return cached[2]
+        piece = _compact(_comparison(slug, comparison, link))
+        self.comparisons[slug] = (comparison, url, piece)
+        return piece
+
+    def forget_missing(self, site: Site) -> None:
+        """Drop the pieces of technologies and comparisons the site no longer has."""
+        for slug in set(self.technologies) - set(site.technologies):
+            del self.technologies[slug]
+        for slug in set(self.comparisons) - set(site.comparisons):
+            del self.comparisons[slug]
+
+
+def site_json(site: Site, link: Callable[[str], str], cache: ExportCache | None = None) -> bytes:
+    """`site.json` as bytes, equal to `export_json(site_export(site, link))`, assembled from
+    pieces that `cache` keeps between builds (none kept without one)."""
+    cache = cache if cache is not None else ExportCache()
+    cache.forget_missing(site)
+    members = {key: [_compact(value)] for key, value in site_export_parts(site, link).items()}
+    members["technologies"] = _json_array(
+        [cache.technology(site, slug, link) for slug in site.technologies]
+    )
+    members["comparisons"] = _json_array(
+        [cache.comparison(site, slug, link) for slug in site.comparisons]
+    )
+    # One join: the file is large (20 MB for 1,000 comparisons), so copy it only once.
+    return b"".join([*_json_object(members), b"\n"])
 
 
 @functools.cache
@@ -226,8 +325,11 @@ def export_schema() -> dict[str, Any]:
     return {"$schema": DRAFT, **schema, "title": "techcompare site export (api/site.json)"}
 
 
-def api_files(site: Site, link: Callable[[str], str]) -> dict[str, bytes]:
-    """The files of `/api/`, by path in the output folder."""
+def api_files(
+    site: Site, link: Callable[[str], str], cache: ExportCache | None = None
+) -> dict[str, bytes]:
+    """The files of `/api/`, by path in the output folder; `cache` keeps the serialised
+    technologies and comparisons for the next build of the same site."""
     index = {
         "format_version": FORMAT_VERSION,
         "files": [
@@ -246,6 +348,6 @@ def api_files(site: Site, link: Callable[[str], str]) -> dict[str, bytes]:
     }
     return {
         f"{API_DIR}/{INDEX_FILE}": (json.dumps(index, indent=2, sort_keys=True) + "\n").encode(),
-        f"{API_DIR}/{SITE_FILE}": export_json(site_export(site, link)),
+        f"{API_DIR}/{SITE_FILE}": site_json(site, link, cache),
         f"{API_DIR}/{SCHEMA_FILE}": export_schema_json().encode("utf-8"),
     }

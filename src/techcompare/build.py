@@ -21,7 +21,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .api_export import api_files
+from .api_export import ExportCache, api_files
 from .assets import AssetMap, write_assets
 from .checking import load_site
 from .loading import LoadCache
@@ -32,7 +32,7 @@ from .problems import ContentError, Problem
 from .render import Renderer, make_environment
 from .resolve import Site
 from .search_index import refresh_search_index, write_search_index
-from .site_files import site_files
+from .site_files import SiteFilesCache, site_files
 from .theme import default_static_dir, default_templates_dir
 from .views import TechViewCache
 
@@ -76,6 +76,9 @@ class SiteBuilder:
         self.options = options
         self.load_cache = LoadCache()
         self.tech_cache = TechViewCache()
+        # The sitemap, feed and /api/ pieces of the last build, reused by the next.
+        self.site_files_cache = SiteFilesCache()
+        self.export_cache = ExportCache()
         self.specs: dict[str, PageSpec] = {}
         self.site: Site | None = None
         self.assets: AssetMap | None = None
@@ -119,9 +122,10 @@ class SiteBuilder:
             else:
                 for spec in specs:
                     job.render(spec)
-            for name, data in site_files(site, specs, renderer.link_for_host()).items():
+            link = renderer.link_for_host()
+            for name, data in site_files(site, specs, link, self.site_files_cache).items():
                 (staging / name).write_bytes(data)
-            for name, data in api_files(site, renderer.public_url).items():
+            for name, data in api_files(site, renderer.public_url, self.export_cache).items():
                 _write_file(staging / name, data)
             if site.settings.features.search:
                 write_search_index(staging)
@@ -163,11 +167,12 @@ class SiteBuilder:
                 attachment = (out / spec.path).parent / name
                 if _write_file(attachment, data, if_changed=True):
                     written.append(attachment.relative_to(out).as_posix())
-        for name, data in site_files(site, specs, renderer.link_for_host()).items():
+        link = renderer.link_for_host()
+        for name, data in site_files(site, specs, link, self.site_files_cache).items():
             if _write_file(out / name, data, if_changed=True):
                 written.append(name)
         # Data for scripts, not pages: a change here reloads no page in the browser.
-        for name, data in api_files(site, renderer.public_url).items():
+        for name, data in api_files(site, renderer.public_url, self.export_cache).items():
             _write_file(out / name, data, if_changed=True)
         current = {spec.path for spec in specs}
         for gone in sorted(set(self.specs) - current):

@@ -16,8 +16,10 @@ from .models import Comparison, MetricGroup, Technology
 from .plan import (
     GeneratedPair,
     PageSpec,
+    category_members,
     category_url,
     comparison_url,
+    comparisons_by_category,
     generated_pairs,
     plan_pages,
     technology_url,
@@ -65,6 +67,22 @@ class PageDeriver:
         self.cache = cache if cache is not None else TechViewCache()
         self._pairs: dict[str, GeneratedPair] | None = None
         self._pairs_by_tech: dict[str, list[GeneratedPair]] | None = None
+        self._members: dict[str, list[str]] | None = None
+        self._written: dict[str, list[str]] | None = None
+
+    @property
+    def members(self) -> dict[str, list[str]]:
+        """The technologies of each category, worked out once per build."""
+        if self._members is None:
+            self._members = category_members(self.site)
+        return self._members
+
+    @property
+    def written(self) -> dict[str, list[str]]:
+        """The written comparisons of each category, worked out once per build."""
+        if self._written is None:
+            self._written = comparisons_by_category(self.site)
+        return self._written
 
     def listing(self, slug: str) -> TechListing:
         """A technology as lists show it (name, kind, summary, link), without its prose."""
@@ -288,18 +306,15 @@ class Picker:
     options: list[tuple[str, str]]
 
 
-def picker(site: Site, categories: list[str]) -> Picker | None:
+def picker(views: PageDeriver, categories: list[str]) -> Picker | None:
     """The technologies that share a category with `categories`, to compare 2–4 of them.
 
     Kept to shared categories so a page's size and its dependencies grow with its
     categories, not with the whole site. None when there are fewer than two to compare.
     """
-    wanted = set(categories)
-    options = [
-        (slug, tech.name)
-        for slug, tech in site.technologies.items()
-        if wanted & set(tech.categories)
-    ]
+    technologies = views.site.technologies
+    wanted = {slug for category in categories for slug in views.members.get(category, ())}
+    options = [(slug, technologies[slug].name) for slug in technologies if slug in wanted]
     return Picker(options) if len(options) >= 2 else None
 
 
@@ -317,7 +332,7 @@ def technology_page(views: PageDeriver, slug: str) -> Page:
         "tech": tech,
         "colors": color_classes,
         "categories": [site.categories[c] for c in tech.model.categories],
-        "picker": picker(site, tech.model.categories),
+        "picker": picker(views, tech.model.categories),
         "figure_blocks": figure_blocks,
         "sources": number_sources(figure_blocks),
         "comparisons": [
@@ -337,14 +352,8 @@ def home_page(views: PageDeriver) -> Page:
     featured = [(site.comparisons[s], comparison_url(s)) for s in settings.featured]
     by_category = []
     for category in site.categories.values():
-        items = [
-            (c, comparison_url(s))
-            for s, c in site.comparisons.items()
-            if c.category == category.slug
-        ]
-        techs = [
-            views.listing(s) for s, t in site.technologies.items() if category.slug in t.categories
-        ]
+        items = [(site.comparisons[s], comparison_url(s)) for s in views.written[category.slug]]
+        techs = [views.listing(s) for s in views.members[category.slug]]
         if items or techs:
             by_category.append((category, items, techs))
     generated = [
@@ -372,9 +381,7 @@ def category_page(views: PageDeriver, slug: str) -> Page:
         "title": category.name,
         "description": category.description,
         "category": category,
-        "comparisons": [
-            (c, comparison_url(s)) for s, c in site.comparisons.items() if c.category == slug
-        ],
+        "comparisons": [(site.comparisons[s], comparison_url(s)) for s in views.written[slug]],
         "generated": [
             (
                 f"{site.technologies[p.first].name} vs {site.technologies[p.second].name}",
@@ -383,9 +390,7 @@ def category_page(views: PageDeriver, slug: str) -> Page:
             for p in views.pairs.values()
             if p.category == slug
         ],
-        "technologies": [
-            views.listing(s) for s, t in site.technologies.items() if slug in t.categories
-        ],
-        "picker": picker(site, [slug]),
+        "technologies": [views.listing(s) for s in views.members[slug]],
+        "picker": picker(views, [slug]),
     }
     return Page(f"{category_url(slug)}index.html", "category.html", context, kind="category")

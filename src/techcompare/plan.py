@@ -1,11 +1,14 @@
 """Plan the pages of a site before deriving them: what each page is and what it reads.
 
 Input: a resolved `Site`. Output: `PageSpec`s, each with the content it depends on. Keys
-name content files (`technologies/x.yaml`) or a file's listing facet
-(`technologies/x.yaml#listing`: the name, kind, summary and categories other pages show), so
-an incremental build re-renders exactly the pages a change can affect: renaming a
-technology touches every page that lists it, editing its overview only the pages that show
-it in full.
+name content files (`technologies/x.yaml`) or a facet of one: its listing
+(`technologies/x.yaml#listing`: the name, kind, summary and categories that cards on other
+pages show) or, for a technology, its name (`technologies/x.yaml#name`: the name and
+categories that pickers and lists of generated comparisons show) and what comparison pages
+show of it (`technologies/x.yaml#compared`: all of it but its summary). An incremental
+build re-renders exactly the pages a change can affect: renaming a technology touches every
+page that lists it, editing its summary only its own page and those with its card, its
+overview its own page and the comparisons it is in.
 """
 
 from __future__ import annotations
@@ -60,8 +63,26 @@ def listing_key(key: str) -> str:
     return f"{key}#listing"
 
 
+def name_key(key: str) -> str:
+    """The key of a technology's name and categories, all that pickers show of it."""
+    return f"{key}#name"
+
+
+def compared_key(key: str) -> str:
+    """The key of what comparison pages show of a technology: all of it but its summary."""
+    return f"{key}#compared"
+
+
 def _technology_listing(tech: Technology | None) -> object:
     return None if tech is None else (tech.name, tech.kind, tech.summary, tech.categories)
+
+
+def _technology_name(tech: Technology | None) -> object:
+    return None if tech is None else (tech.name, tech.categories)
+
+
+def _technology_compared(tech: Technology | None) -> object:
+    return None if tech is None else tech.model_dump(exclude={"summary"})
 
 
 def _comparison_listing(comparison: Comparison | None) -> object:
@@ -79,14 +100,19 @@ def _comparison_listing(comparison: Comparison | None) -> object:
 
 def changed_keys(old: Site, new: Site, files: set[str]) -> set[str]:
     """The dependency keys a change of `files` touches: the files themselves, and the
-    listing facet of each technology or comparison whose listed fields changed."""
+    facets of each technology or comparison whose fields in that facet changed."""
     keys = set(files)
     for slug in set(old.technologies) | set(new.technologies):
         key = technology_key(slug)
-        if key in files and _technology_listing(old.technologies.get(slug)) != (
-            _technology_listing(new.technologies.get(slug))
-        ):
+        if key not in files:
+            continue
+        before, after = old.technologies.get(slug), new.technologies.get(slug)
+        if _technology_listing(before) != _technology_listing(after):
             keys.add(listing_key(key))
+        if _technology_name(before) != _technology_name(after):
+            keys.add(name_key(key))
+        if _technology_compared(before) != _technology_compared(after):
+            keys.add(compared_key(key))
     for slug in set(old.comparisons) | set(new.comparisons):
         key = comparison_key(slug)
         if key in files and _comparison_listing(old.comparisons.get(slug)) != (
@@ -101,7 +127,10 @@ def plan_pages(site: Site) -> list[PageSpec]:
     base = {SITE_KEY}
     with_figures = base | {METRICS_KEY}
     listed_techs = {slug: listing_key(technology_key(slug)) for slug in site.technologies}
+    named_techs = {slug: name_key(technology_key(slug)) for slug in site.technologies}
     listed_comparisons = {slug: listing_key(comparison_key(slug)) for slug in site.comparisons}
+    members = category_members(site)
+    written = comparisons_by_category(site)
     specs = [
         PageSpec(
             "index.html",
@@ -112,37 +141,31 @@ def plan_pages(site: Site) -> list[PageSpec]:
     ]
     for slug, comparison in site.comparisons.items():
         deps = with_figures | {comparison_key(slug)}
-        deps |= {technology_key(t) for t in comparison.technologies}
+        deps |= {compared_key(technology_key(t)) for t in comparison.technologies}
         specs.append(
             PageSpec(f"{comparison_url(slug)}index.html", "comparison", slug, frozenset(deps))
         )
     for slug, tech in site.technologies.items():
-        # Its own file in full; the names of the comparisons it is in and of the technologies
-        # it shares a category with (its picker and its generated comparisons list them).
+        # Its own file in full; the listings of the comparisons it is in, and the names of
+        # the technologies it shares a category with (its picker and its generated
+        # comparisons list them).
         deps = with_figures | {technology_key(slug)}
         deps |= {listed_comparisons[c] for c in site.comparisons_with(slug)}
-        deps |= {
-            listed_techs[other]
-            for other, candidate in site.technologies.items()
-            if set(candidate.categories) & set(tech.categories)
-        }
+        for category in tech.categories:
+            deps |= {named_techs[other] for other in members.get(category, ())}
         specs.append(
             PageSpec(f"{technology_url(slug)}index.html", "technology", slug, frozenset(deps))
         )
     for pair in generated_pairs(site):
-        deps = with_figures | {technology_key(pair.first), technology_key(pair.second)}
+        deps = with_figures | {compared_key(technology_key(t)) for t in (pair.first, pair.second)}
         specs.append(
             PageSpec(
                 f"{comparison_url(pair.slug)}index.html", "generated", pair.slug, frozenset(deps)
             )
         )
     for category in site.categories:
-        deps = base | {
-            listed_techs[s] for s, t in site.technologies.items() if category in t.categories
-        }
-        deps |= {
-            listed_comparisons[s] for s, c in site.comparisons.items() if c.category == category
-        }
+        deps = base | {listed_techs[s] for s in members[category]}
+        deps |= {listed_comparisons[s] for s in written[category]}
         specs.append(
             PageSpec(f"{category_url(category)}index.html", "category", category, frozenset(deps))
         )
@@ -150,6 +173,23 @@ def plan_pages(site: Site) -> list[PageSpec]:
         specs.append(PageSpec("search/index.html", "search", None, frozenset(base)))
     specs.append(PageSpec("404.html", "404", None, frozenset(base)))
     return specs
+
+
+def category_members(site: Site) -> dict[str, list[str]]:
+    """The technologies of each category, in slug order."""
+    members: dict[str, list[str]] = {category: [] for category in site.categories}
+    for slug, tech in site.technologies.items():
+        for category in dict.fromkeys(tech.categories):  # a category named twice counts once
+            members.setdefault(category, []).append(slug)
+    return members
+
+
+def comparisons_by_category(site: Site) -> dict[str, list[str]]:
+    """The written comparisons of each category, in slug order."""
+    written: dict[str, list[str]] = {category: [] for category in site.categories}
+    for slug, comparison in site.comparisons.items():
+        written.setdefault(comparison.category, []).append(slug)
+    return written
 
 
 @dataclass(frozen=True)
@@ -174,8 +214,9 @@ def generated_pairs(site: Site) -> list[GeneratedPair]:
     }
     pairs: dict[str, GeneratedPair] = {}
     seen: set[frozenset[str]] = set()
+    members_of = category_members(site)
     for category in site.categories:
-        members = sorted(s for s, t in site.technologies.items() if category in t.categories)
+        members = sorted(members_of[category])
         for i, first in enumerate(members):
             for second in members[i + 1 :]:
                 pair = frozenset((first, second))

@@ -43,8 +43,9 @@ def check_quality(content: LoadedContent, site: Site, today: date | None = None)
     for slug, source in content.technologies.items():
         if slug not in used:
             _warn(content, source, (), "no comparison uses this technology yet")
+    reported = {slug: _reported_metrics(tech) for slug, tech in site.technologies.items()}
     for comparison in content.comparisons.values():
-        _comparison_warnings(content, comparison, site)
+        _comparison_warnings(content, comparison, reported)
 
 
 def _file_warnings(content: LoadedContent, source: Source[Any], today: date) -> None:
@@ -105,6 +106,11 @@ def _figures(tech: Technology) -> list[tuple[tuple[str | int, ...], Figure]]:
     return found
 
 
+def _reported_metrics(tech: Technology) -> frozenset[str]:
+    """The metrics a technology gives any figure for."""
+    return frozenset(figure.metric for _, figure in _figures(tech))
+
+
 def _technology_warnings(content: LoadedContent, source: Source[Technology], today: date) -> None:
     tech = source.model
     for loc, figure in _figures(tech):
@@ -123,7 +129,10 @@ def _technology_warnings(content: LoadedContent, source: Source[Technology], tod
         )
 
 
-def _comparison_warnings(content: LoadedContent, source: Source[Comparison], site: Site) -> None:
+def _comparison_warnings(
+    content: LoadedContent, source: Source[Comparison], reported_by: dict[str, frozenset[str]]
+) -> None:
+    """Warnings about one comparison; `reported_by` holds the metrics each technology reports."""
     comparison = source.model
     for name, words in COMPARISON_SECTIONS.items():
         if not getattr(comparison, name):
@@ -131,11 +140,11 @@ def _comparison_warnings(content: LoadedContent, source: Source[Comparison], sit
     for slug in comparison.technologies:
         if comparison.decision_guide and slug not in comparison.decision_guide:
             _warn(content, source, ("decision_guide",), f"no `Choose … if` situations for `{slug}`")
-    techs = {slug: site.technologies[slug] for slug in comparison.technologies}
+    techs = dict.fromkeys(comparison.technologies)
     reported: dict[str, set[str]] = {}
-    for slug, tech in techs.items():
-        for _, figure in _figures(tech):
-            reported.setdefault(figure.metric, set()).add(slug)
+    for slug in techs:
+        for metric in reported_by[slug]:
+            reported.setdefault(metric, set()).add(slug)
     for metric, slugs in sorted(reported.items()):
         missing = sorted(set(techs) - slugs)
         # A metric only one technology reports is that technology's own; flag gaps in

@@ -2,12 +2,17 @@
 
 Sitemaps and feeds need absolute addresses, so they are written only when the base URL names
 a host (`--base-url https://example.org/`); robots.txt is always written.
+
+Each file is worked out from a short list of what it says (addresses and dates); with a
+`SiteFilesCache`, kept between builds, the XML is written again only when that list changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from .plan import PageSpec, comparison_url
@@ -17,14 +22,45 @@ ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
+# What the sitemap says: each page's address and last change (an ISO date or None).
+SitemapEntries = list[tuple[str, str | None]]
+
+# What the feed says: its title, subtitle and addresses, then per entry the title, address,
+# publication and update dates and summary.
+FeedEntries = tuple[tuple[str, ...], list[tuple[str, str, date, date, str]]]
+
+
+@dataclass
+class SiteFilesCache:
+    """The XML of the last sitemap and feed, with what they said: written again only when
+    what they say changed."""
+
+    files: dict[str, tuple[Any, bytes]] = field(default_factory=dict)
+
+    def get(self, name: str, entries: Any, write: Callable[[Any], bytes]) -> bytes:
+        """The file `name` for `entries`, from `write` unless it was written for equal ones."""
+        cached = self.files.get(name)
+        if cached is not None and cached[0] == entries:
+            return cached[1]
+        data = write(entries)
+        self.files[name] = (entries, data)
+        return data
+
+
 def site_files(
-    site: Site, specs: list[PageSpec], absolute: Callable[[str], str] | None
+    site: Site,
+    specs: list[PageSpec],
+    absolute: Callable[[str], str] | None,
+    cache: SiteFilesCache | None = None,
 ) -> dict[str, bytes]:
-    """The extra files to write, by output path."""
+    """The extra files to write, by output path; `cache` keeps the XML for the next build."""
+    cache = cache if cache is not None else SiteFilesCache()
     files = {"robots.txt": _robots(absolute)}
     if absolute is not None:
-        files["sitemap.xml"] = _sitemap(site, specs, absolute)
-        files["feed.xml"] = _feed(site, absolute)
+        files["sitemap.xml"] = cache.get(
+            "sitemap.xml", _sitemap_entries(site, specs, absolute), _sitemap
+        )
+        files["feed.xml"] = cache.get("feed.xml", _feed_entries(site, absolute), _feed)
     return files
 
 
@@ -49,17 +85,28 @@ def _xml(root: ET.Element) -> bytes:
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
-def _sitemap(site: Site, specs: list[PageSpec], absolute: Callable[[str], str]) -> bytes:
-    urlset = ET.Element("urlset", xmlns=SITEMAP)
+def _sitemap_entries(
+    site: Site, specs: list[PageSpec], absolute: Callable[[str], str]
+) -> SitemapEntries:
+    """Every page worth finding, with its address and last change."""
     newest = max((c.updated for c in site.comparisons.values()), default=None)
+    entries = []
     for spec in specs:
         if spec.kind in ("404", "search"):
             continue
-        url = ET.SubElement(urlset, "url")
-        ET.SubElement(url, "loc").text = absolute(spec.path.removesuffix("index.html"))
         modified = _last_modified(site, spec, newest)
+        loc = absolute(spec.path.removesuffix("index.html"))
+        entries.append((loc, modified.isoformat() if modified else None))
+    return entries
+
+
+def _sitemap(entries: SitemapEntries) -> bytes:
+    urlset = ET.Element("urlset", xmlns=SITEMAP)
+    for loc, modified in entries:
+        url = ET.SubElement(urlset, "url")
+        ET.SubElement(url, "loc").text = loc
         if modified:
-            ET.SubElement(url, "lastmod").text = modified.isoformat()
+            ET.SubElement(url, "lastmod").text = modified
     return _xml(urlset)
 
 
@@ -67,29 +114,39 @@ def _stamp(day: date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def _feed(site: Site, absolute: Callable[[str], str]) -> bytes:
-    """An Atom feed of comparisons, newest update first; its dates come from the content."""
-    feed = ET.Element("feed", xmlns=ATOM)
+def _feed_entries(site: Site, absolute: Callable[[str], str]) -> FeedEntries:
+    """The feed's own title and addresses, and its comparisons, newest update first."""
     settings = site.settings
-    ET.SubElement(feed, "title").text = settings.title
-    ET.SubElement(feed, "subtitle").text = settings.tagline
-    ET.SubElement(feed, "id").text = absolute("")
-    ET.SubElement(feed, "link", href=absolute(""))
-    ET.SubElement(feed, "link", rel="self", href=absolute("feed.xml"))
+    head = (settings.title, settings.tagline, absolute(""), absolute("feed.xml"))
     ordered = sorted(
         site.comparisons.items(), key=lambda item: (item[1].updated, item[0]), reverse=True
     )
-    newest = ordered[0][1].updated if ordered else date(2000, 1, 1)
+    entries = [
+        (c.title, absolute(comparison_url(slug)), c.published, c.updated, c.summary)
+        for slug, c in ordered
+    ]
+    return head, entries
+
+
+def _feed(feed_entries: FeedEntries) -> bytes:
+    """An Atom feed of comparisons, newest update first; its dates come from the content."""
+    (title, tagline, home, self_link), entries = feed_entries
+    feed = ET.Element("feed", xmlns=ATOM)
+    ET.SubElement(feed, "title").text = title
+    ET.SubElement(feed, "subtitle").text = tagline
+    ET.SubElement(feed, "id").text = home
+    ET.SubElement(feed, "link", href=home)
+    ET.SubElement(feed, "link", rel="self", href=self_link)
+    newest = entries[0][3] if entries else date(2000, 1, 1)
     ET.SubElement(feed, "updated").text = _stamp(newest)
     author = ET.SubElement(feed, "author")
-    ET.SubElement(author, "name").text = settings.title
-    for slug, comparison in ordered:
+    ET.SubElement(author, "name").text = title
+    for entry_title, link, published, updated, summary in entries:
         entry = ET.SubElement(feed, "entry")
-        link = absolute(comparison_url(slug))
-        ET.SubElement(entry, "title").text = comparison.title
+        ET.SubElement(entry, "title").text = entry_title
         ET.SubElement(entry, "id").text = link
         ET.SubElement(entry, "link", href=link)
-        ET.SubElement(entry, "published").text = _stamp(comparison.published)
-        ET.SubElement(entry, "updated").text = _stamp(comparison.updated)
-        ET.SubElement(entry, "summary").text = comparison.summary
+        ET.SubElement(entry, "published").text = _stamp(published)
+        ET.SubElement(entry, "updated").text = _stamp(updated)
+        ET.SubElement(entry, "summary").text = summary
     return _xml(feed)
