@@ -276,3 +276,15 @@ def test_a_large_site_keeps_its_index_until_the_next_full_build(site: Path, tmp_
     (copy / "technologies/sqlite/index.html").write_text("<html><body><main>gone</main>")
     assert refresh_search_index(copy, enabled=True, limit_bytes=1) is False
     assert tree(copy / "pagefind") == before
+
+
+def test_the_pages_named_by_a_rebuild_are_what_is_weighed(site: Path, tmp_path: Path) -> None:
+    """A rebuild names its pages, sparing a walk of the folder; they weigh what they weigh."""
+    copy = copy_tree(site, tmp_path / "site")
+    pages = [p.relative_to(copy).as_posix() for p in copy.rglob("*.html")]
+    weight = sum((copy / page).stat().st_size for page in pages)
+    assert refresh_search_index(copy, enabled=True, limit_bytes=weight - 1, pages=pages) is False
+    before = tree(copy / "pagefind")
+    (copy / "technologies/sqlite/index.html").write_text("<html><body><main>gone</main>")
+    assert refresh_search_index(copy, enabled=True, limit_bytes=weight, pages=pages) is True
+    assert tree(copy / "pagefind") != before

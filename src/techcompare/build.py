@@ -79,6 +79,8 @@ class SiteBuilder:
         # The sitemap, feed and /api/ pieces of the last build, reused by the next.
         self.site_files_cache = SiteFilesCache()
         self.export_cache = ExportCache()
+        # The /api/ files as `rebuild` last wrote or found them in the output folder.
+        self.api_in_place: dict[str, bytes] = {}
         self.specs: dict[str, PageSpec] = {}
         self.site: Site | None = None
         self.assets: AssetMap | None = None
@@ -173,7 +175,10 @@ class SiteBuilder:
                 written.append(name)
         # Data for scripts, not pages: a change here reloads no page in the browser.
         for name, data in api_files(site, renderer.public_url, self.export_cache).items():
-            _write_file(out / name, data, if_changed=True)
+            # The export cache hands back the very same bytes when nothing in them changed.
+            if self.api_in_place.get(name) is not data:
+                _write_file(out / name, data, if_changed=True)
+                self.api_in_place[name] = data
         current = {spec.path for spec in specs}
         for gone in sorted(set(self.specs) - current):
             folder = (out / gone).parent
@@ -184,7 +189,8 @@ class SiteBuilder:
                 (out / gone).unlink(missing_ok=True)
             written.append(gone)
         if written:
-            refresh_search_index(out, enabled=site.settings.features.search)
+            enabled = site.settings.features.search
+            refresh_search_index(out, enabled, pages=[spec.path for spec in specs])
         self.specs = {spec.path: spec for spec in specs}
         self.site = site
         report = BuildReport(out, len(affected), time.perf_counter() - started)
@@ -258,8 +264,19 @@ def _write_page(target: Path, html: str, if_changed: bool = False) -> bool:
 
 
 def _write_file(target: Path, data: bytes, if_changed: bool = False) -> bool:
-    if if_changed and target.exists() and target.read_bytes() == data:
+    if if_changed and _holds(target, data):
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return True
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    """Whether `target` holds exactly `data`; a file of another size is not read (the
+    /api/ export is tens of megabytes on a large site)."""
+    try:
+        if target.stat().st_size != len(data):
+            return False
+        return target.read_bytes() == data
+    except FileNotFoundError:
+        return False

@@ -140,16 +140,16 @@ def _comparison_warnings(
     for slug in comparison.technologies:
         if comparison.decision_guide and slug not in comparison.decision_guide:
             _warn(content, source, ("decision_guide",), f"no `Choose … if` situations for `{slug}`")
-    techs = dict.fromkeys(comparison.technologies)
-    reported: dict[str, set[str]] = {}
-    for slug in techs:
-        for metric in reported_by[slug]:
-            reported.setdefault(metric, set()).add(slug)
-    for metric, slugs in sorted(reported.items()):
-        missing = sorted(set(techs) - slugs)
+    techs = list(dict.fromkeys(comparison.technologies))
+    reported = [reported_by[slug] for slug in techs]
+    # Only metrics some report and others do not can leave a gap: skip those all report.
+    uneven = frozenset().union(*reported) - frozenset.intersection(*reported)
+    for metric in sorted(uneven):
+        slugs = [slug for slug, metrics in zip(techs, reported, strict=True) if metric in metrics]
         # A metric only one technology reports is that technology's own; flag gaps in
         # metrics that several report, where a missing figure leaves a hole in the chart.
-        if len(slugs) >= 2 and missing:
+        if len(slugs) >= 2:
+            missing = sorted(set(techs) - set(slugs))
             _warn(
                 content,
                 source,

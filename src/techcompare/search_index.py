@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 
 from .output import OutputError
@@ -86,7 +87,10 @@ def write_search_index(site_dir: Path) -> None:
 
 
 def refresh_search_index(
-    site_dir: Path, enabled: bool, limit_bytes: int = REFRESH_LIMIT_BYTES
+    site_dir: Path,
+    enabled: bool,
+    limit_bytes: int = REFRESH_LIMIT_BYTES,
+    pages: Iterable[str] | None = None,
 ) -> bool:
     """Bring `site_dir/pagefind/` up to date after pages were rewritten in place; return
     whether the index changed.
@@ -95,13 +99,14 @@ def refresh_search_index(
     hold more than `limit_bytes` of HTML: then the index of the last full build stays until
     the next one. The new index is written beside the old one and replaces it only when
     complete, so a server reading the folder never sees a mix of two indexes. With `enabled`
-    false the index is removed.
+    false the index is removed. `pages`, the HTML files by path in `site_dir` when the caller
+    knows them, spares walking the folder (the index alone holds thousands of files).
     """
     target = site_dir / SEARCH_DIR
     if not enabled:
         shutil.rmtree(target, ignore_errors=True)
         return True
-    if target.exists() and _html_bytes(site_dir) > limit_bytes:
+    if target.exists() and _html_bytes(site_dir, pages) > limit_bytes:
         return False
     fresh = site_dir / f".{SEARCH_DIR}.new"
     retired = site_dir / f".{SEARCH_DIR}.old"
@@ -119,8 +124,10 @@ def refresh_search_index(
     return True
 
 
-def _html_bytes(site_dir: Path) -> int:
-    return sum(page.stat().st_size for page in site_dir.rglob("*.html"))
+def _html_bytes(site_dir: Path, pages: Iterable[str] | None = None) -> int:
+    if pages is None:
+        return sum(page.stat().st_size for page in site_dir.rglob("*.html"))
+    return sum(os.stat(os.path.join(site_dir, page)).st_size for page in pages)
 
 
 def pagefind_command(site_dir: Path, output: Path) -> list[str]:
