@@ -169,3 +169,23 @@ def test_site_files_and_the_export_follow_every_kind_of_edit(content: Path, tmp_
         edit(path, old, new)
         site.rebuild([path])
         assert_same_as_clean_build(content, out, tmp_path, BASE_URL)
+
+
+def test_a_written_comparison_taking_a_generated_address_renumbers_it_everywhere(
+    content: Path, tmp_path: Path
+) -> None:
+    """A new comparison of DuckDB and PostgreSQL that its editor names `duckdb-vs-sqlite`
+    takes that address from the generated DuckDB–SQLite page, which becomes
+    `duckdb-vs-sqlite-2`: SQLite's page, which the new comparison does not name, links to
+    the renumbered page too."""
+    out = tmp_path / "site"
+    site = builder(content, out)
+    written = (content / "comparisons/postgresql-vs-sqlite.yaml").read_text()
+    path = content / "comparisons/duckdb-vs-sqlite.yaml"
+    path.write_text(written.replace("sqlite", "duckdb"))
+
+    report = site.rebuild([path])
+
+    assert "technologies/sqlite/index.html" in report.written
+    assert (out / "compare/duckdb-vs-sqlite-2/index.html").exists()
+    assert_same_as_clean_build(content, out, tmp_path)

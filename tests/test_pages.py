@@ -220,6 +220,30 @@ def test_figure_views_carry_text_source_and_date(site: Site) -> None:
     assert str(insert_rate.note) == "Inside one transaction."
 
 
+def test_an_earlier_view_lends_the_highlighting_of_unchanged_code_only(site: Site) -> None:
+    before = tech_view(site, "postgresql")
+    tech = site.technologies["postgresql"]
+    (sample,) = tech.code_samples
+    renamed = tech.model_copy(update={"summary": "Edited."})
+    edited = tech.model_copy(
+        update={"code_samples": [sample.model_copy(update={"code": sample.code + "-- more\n"})]}
+    )
+
+    def view_of(model: Any) -> Any:
+        changed = dataclasses.replace(site, technologies={**site.technologies, "postgresql": model})
+        return tech_view(changed, "postgresql", previous=before)
+
+    assert view_of(renamed).code_samples[0].html is before.code_samples[0].html
+    fresh = view_of(edited).code_samples[0].html
+    assert fresh is not before.code_samples[0].html and "more" in fresh
+    assert (
+        fresh
+        == tech_view(dataclasses.replace(site, technologies={"postgresql": edited}), "postgresql")
+        .code_samples[0]
+        .html
+    )
+
+
 # --- charts -------------------------------------------------------------------------------
 
 

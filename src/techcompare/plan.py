@@ -119,6 +119,23 @@ def changed_keys(old: Site, new: Site, files: set[str]) -> set[str]:
             _comparison_listing(new.comparisons.get(slug))
         ):
             keys.add(listing_key(key))
+    if SITE_KEY in keys or any(key.endswith(("#name", "#listing")) for key in keys):
+        keys |= _moved_pair_keys(old, new)
+    return keys
+
+
+def _moved_pair_keys(old: Site, new: Site) -> set[str]:
+    """The name and listing keys of both technologies of each generated comparison that
+    came, went, or moved to another address or category: the pages that list generated
+    comparisons depend on those keys. (A written comparison can take the address of a
+    generated one without naming its technologies: see `generated_pairs`.)"""
+    before = {(p.first, p.second): (p.slug, p.category) for p in generated_pairs(old)}
+    after = {(p.first, p.second): (p.slug, p.category) for p in generated_pairs(new)}
+    keys = set()
+    for pair in before.keys() | after.keys():
+        if before.get(pair) != after.get(pair):
+            for slug in pair:
+                keys |= {name_key(technology_key(slug)), listing_key(technology_key(slug))}
     return keys
 
 

@@ -149,7 +149,9 @@ def claim_html(claim: Claim) -> Markup:
     return html
 
 
-def tech_view(site: Site, slug: str) -> TechView:
+def tech_view(site: Site, slug: str, previous: TechView | None = None) -> TechView:
+    """The technology `slug` with its prose rendered and its code highlighted; `previous`, an
+    earlier view of the same technology, lends the highlighting of unchanged code samples."""
     tech = site.technologies[slug]
     figures: dict[str, list[tuple[Figure, FigureView]]] = {}
     all_figures = list(tech.benchmarks)
@@ -185,17 +187,29 @@ def tech_view(site: Site, slug: str) -> TechView:
         performance_summary=render_markdown(tech.performance_summary),
         community=community,
         pricing=pricing,
-        code_samples=[
-            CodeView(
-                sample.title,
-                sample.language,
-                highlight_code(sample.code, sample.language),
-                render_markdown(sample.description),
-            )
-            for sample in tech.code_samples
-        ],
+        code_samples=code_views(tech, previous),
         figures=figures,
     )
+
+
+def code_views(tech: Technology, previous: TechView | None = None) -> list[CodeView]:
+    """The code samples of `tech`, highlighted. Highlighting is the slowest part of a view,
+    so a sample whose code and language are as in `previous` keeps its highlighted HTML
+    (an edit elsewhere in the file does not highlight the code again)."""
+    highlighted: dict[tuple[str, str], Markup] = {}
+    if previous is not None:
+        for sample, view in zip(previous.model.code_samples, previous.code_samples, strict=True):
+            highlighted[(sample.code, sample.language)] = view.html
+    return [
+        CodeView(
+            sample.title,
+            sample.language,
+            highlighted.get((sample.code, sample.language))
+            or highlight_code(sample.code, sample.language),
+            render_markdown(sample.description),
+        )
+        for sample in tech.code_samples
+    ]
 
 
 def metric_blocks(
