@@ -283,7 +283,8 @@ def child_incremental(content: Path, out: Path) -> dict[str, Any]:
     key = f"technologies/{path.name}"
     dependents: dict[str, int] = {}
     for spec in builder.specs.values():
-        if key in spec.deps:
+        # The file itself or a facet of it (`technologies/x.yaml#listing`, see plan.py).
+        if any(dep == key or dep.startswith(f"{key}#") for dep in spec.deps):
             dependents[spec.kind] = dependents.get(spec.kind, 0) + 1
     original = path.read_bytes()
     stat = path.stat()
