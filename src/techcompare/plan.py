@@ -119,9 +119,19 @@ def changed_keys(old: Site, new: Site, files: set[str]) -> set[str]:
             _comparison_listing(new.comparisons.get(slug))
         ):
             keys.add(listing_key(key))
-    if SITE_KEY in keys or any(key.endswith(("#name", "#listing")) for key in keys):
+    if any(_may_move_pairs(key) for key in keys):
         keys |= _moved_pair_keys(old, new)
     return keys
+
+
+def _may_move_pairs(key: str) -> bool:
+    """Whether a change of `key` can change the generated comparisons: the categories, the
+    technologies' categories, the comparisons' technologies and addresses."""
+    return (
+        key == SITE_KEY
+        or key.endswith("#name")
+        or (key.startswith("comparisons/") and key.endswith("#listing"))
+    )
 
 
 def _moved_pair_keys(old: Site, new: Site) -> set[str]:
@@ -222,13 +232,8 @@ class GeneratedPair:
 def generated_pairs(site: Site) -> list[GeneratedPair]:
     """Pairs to compare from data alone: same category, not together in any written
     comparison, and with a page address no written comparison already uses."""
-    covered = {
-        frozenset((a, b))
-        for comparison in site.comparisons.values()
-        for a in comparison.technologies
-        for b in comparison.technologies
-        if a != b
-    }
+    # Two technologies are covered when some written comparison includes both.
+    including = {slug: set(site.comparisons_with(slug)) for slug in site.technologies}
     pairs: dict[str, GeneratedPair] = {}
     seen: set[frozenset[str]] = set()
     members_of = category_members(site)
@@ -237,7 +242,7 @@ def generated_pairs(site: Site) -> list[GeneratedPair]:
         for i, first in enumerate(members):
             for second in members[i + 1 :]:
                 pair = frozenset((first, second))
-                if pair in covered or pair in seen:
+                if pair in seen or not including[first].isdisjoint(including[second]):
                     continue
                 seen.add(pair)
                 # `a` + `vs-b` and `a-vs` + `b` both read `a-vs-vs-b`: number the later one.
