@@ -3,6 +3,7 @@ equals a clean build."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from testkit import DATABASES, TODAY, edit, tree
 
 from techcompare.build import BuildOptions, SiteBuilder, build_site
+from techcompare.theme import default_templates_dir
 
 
 @pytest.fixture
@@ -189,3 +191,33 @@ def test_a_written_comparison_taking_a_generated_address_renumbers_it_everywhere
     assert "technologies/sqlite/index.html" in report.written
     assert (out / "compare/duckdb-vs-sqlite-2/index.html").exists()
     assert_same_as_clean_build(content, out, tmp_path)
+
+
+def test_with_templates_of_ones_own_any_field_may_show_on_any_page(
+    content: Path, tmp_path: Path
+) -> None:
+    """The bundled comparison template does not show a technology's summary, so an edit of
+    the summary alone leaves comparison pages be; a template of one's own may show it."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    page = (default_templates_dir() / "comparison.html").read_text()
+    marker = "{% block main %}"
+    assert marker in page
+    (templates / "comparison.html").write_text(
+        page.replace(
+            marker, marker + "{% for t in techs %}<p>{{ t.model.summary }}</p>{% endfor %}"
+        )
+    )
+    out = tmp_path / "site"
+    options = BuildOptions(content, out, templates=templates, today=TODAY, jobs=1)
+    site = SiteBuilder(options)
+    site.build()
+    path = content / "technologies/sqlite.yaml"
+    edit(path, "A self-contained SQL database engine", "A self-contained, serverless SQL engine")
+
+    report = site.rebuild([path])
+
+    assert "compare/postgresql-vs-sqlite/index.html" in report.written
+    clean = tmp_path / "clean"
+    build_site(dataclasses.replace(options, out=clean))
+    assert tree(out) == tree(clean)

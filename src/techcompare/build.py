@@ -155,7 +155,7 @@ class SiteBuilder:
         site, warnings = self._load()
         specs = plan_pages(site)
         if self.site is not None:
-            keys = changed_keys(self.site, site, keys)
+            keys = changed_keys(self.site, site, keys, by_facet=self.options.templates is None)
         affected = [spec for spec in specs if spec.deps & keys or self.specs.get(spec.path) != spec]
         deriver = PageDeriver(site, self.tech_cache)
         renderer = self._renderer(site, assets, fresh=False)

@@ -98,10 +98,17 @@ def _comparison_listing(comparison: Comparison | None) -> object:
     )
 
 
-def changed_keys(old: Site, new: Site, files: set[str]) -> set[str]:
+def changed_keys(old: Site, new: Site, files: set[str], by_facet: bool = True) -> set[str]:
     """The dependency keys a change of `files` touches: the files themselves, and the
-    facets of each technology or comparison whose fields in that facet changed."""
+    facets of each technology or comparison whose fields in that facet changed.
+
+    The facets say what the bundled templates show. Templates of one's own may show any
+    field anywhere: for them (`by_facet` false) every facet of a changed file counts as
+    changed.
+    """
     keys = set(files)
+    if not by_facet:
+        keys |= {facet(key) for key in files for facet in (listing_key, name_key, compared_key)}
     for slug in set(old.technologies) | set(new.technologies):
         key = technology_key(slug)
         if key not in files:
