@@ -18,6 +18,7 @@ from testkit import (
 )
 
 from techcompare.assets import plotly_js_path
+from techcompare.render import compact_markup
 
 COMPARE = "compare/postgresql-vs-sqlite/index.html"
 TECH_NAMES = ["PostgreSQL", "SQLite"]
@@ -392,3 +393,29 @@ def test_script_end_tag_in_names_and_units_stays_inside_the_json(hostile_site: P
     headers = compare.by_id("quick-comparison").find("thead").find_all("th", scope="col")
     assert [th.text() for th in headers] == [HOSTILE_NAME, "SQLite"]
     assert compare.by_id("related").find("h2")
+
+
+def test_templates_are_compacted_without_changing_what_a_browser_shows() -> None:
+    source = (
+        '<section class="a">\n  <h2 id="x">Title</h2>\n\n'
+        "  {% for item in items %}\n  <p>{{ item }}</p>\n  {% endfor %}\n"
+        '  <span class="one">a</span>\n  <span>b</span>\n'
+        "  <pre>\n    kept\n      as is</pre>\n"
+        "  <script>\n  let s = `two\n    lines`;\n  </script>\n"
+        '  <a href="{{ url }}" title="two words">x</a>\n</section>\n'
+    )
+    compact = compact_markup(source)
+    assert compact.startswith("<section class=a><h2 id=x>Title</h2>{% for item in items %}")
+    # Whitespace between inline elements is a space on the page: one line break stays.
+    assert "<span class=one>a</span>\n<span>b</span>" in compact
+    assert "<pre>\n    kept\n      as is</pre>" in compact
+    assert "let s = `two\n    lines`;\n  </script>" in compact
+    # Values with spaces or Jinja expressions keep their quotes.
+    assert '<a href="{{ url }}" title="two words">x</a></section>' in compact
+
+
+def test_rendered_pages_carry_no_template_indentation(databases_site: Path) -> None:
+    html = (databases_site / COMPARE).read_text()
+    outside_code = re.sub(r"<pre.*?</pre>", "", html, flags=re.DOTALL)
+    assert "\n " not in outside_code
+    assert "<section id=overview aria-labelledby=h-overview>" in outside_code

@@ -7,7 +7,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from testkit import DATABASES, REPO, build
+from testkit import DATABASES, REPO, build, parse_html
 
 BASE = "https://example.org/sub/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -66,12 +66,9 @@ def test_feed_is_atom_with_an_entry_per_comparison(site: Path) -> None:
 
 
 def json_ld(page_html: Path) -> dict:
-    """The JSON-LD object embedded in a (minified) page."""
-    text = page_html.read_text()
-    start = text.index("<script type=application/ld+json>") + len(
-        "<script type=application/ld+json>"
-    )
-    return json.loads(text[start : text.index("</script>", start)])
+    """The JSON-LD object embedded in a page."""
+    script = parse_html(page_html.read_text()).find("script", type="application/ld+json")
+    return json.loads(script.raw_text())
 
 
 def test_json_ld_is_an_article_on_comparisons_and_an_item_list_at_home(site: Path) -> None:
@@ -92,10 +89,11 @@ def test_every_page_has_a_canonical_url_and_social_meta(site: Path) -> None:
     for page in html_pages(site):
         if page == "404.html":
             continue
-        text = (site / page).read_text()
-        assert f"<link href={public_url(page)} rel=canonical>" in text, page
-        for meta in ("og:title", "og:description", "twitter:card"):
-            assert f"property={meta}" in text or f"name={meta}" in text, (page, meta)
+        head = parse_html((site / page).read_text()).find("head")
+        assert head.find("link", rel="canonical").attrs["href"] == public_url(page), page
+        for meta in ("og:title", "og:description"):
+            assert head.find("meta", property=meta).attrs["content"], (page, meta)
+        assert head.find("meta", name="twitter:card").attrs["content"] == "summary", page
 
 
 def test_without_a_host_there_is_no_sitemap_or_feed(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ class BuildOptions:
     base_url: str | None = None
     templates: Path | None = None
     today: date | None = None
-    minify: bool = True
+    minify: bool = True  # stylesheets and scripts; pages are compact as rendered
     strict: bool = False
     jobs: int | None = None  # worker processes for a full build; None: one per core
 
@@ -101,7 +101,7 @@ class SiteBuilder:
         template_dirs = [d for d in (options.templates, default_templates_dir()) if d]
         if fresh or self.env is None:
             self.env = make_environment(template_dirs)
-        return Renderer(site, template_dirs, assets, base_url, minify=options.minify, env=self.env)
+        return Renderer(site, template_dirs, assets, base_url, env=self.env)
 
     def build(self) -> BuildReport:
         """Render every page into a fresh folder and swap it into place."""
@@ -130,7 +130,7 @@ class SiteBuilder:
             for name, data in api_files(site, renderer.public_url, self.export_cache).items():
                 _write_file(staging / name, data)
             if site.settings.features.search:
-                write_search_index(staging)
+                write_search_index(staging, jobs=jobs)
         self.specs = {spec.path: spec for spec in specs}
         self.site = site
         self.assets = assets
