@@ -24,11 +24,23 @@
   var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
   input.value = query;
 
+  // A large site's index comes in shards: the bundle at data-pagefind and the bundles that
+  // its shards.json lists, merged here into one search whose results are ranked together.
   function load() {
     if (!loading) {
-      loading = import(form.dataset.pagefind + "pagefind.js").then(async function (pagefind) {
-        await pagefind.options({ baseUrl: form.dataset.baseUrl, excerptLength: 24 });
+      var bundle = form.dataset.pagefind;
+      var options = { baseUrl: form.dataset.baseUrl, excerptLength: 24 };
+      var shards = fetch(bundle + "shards.json").then(function (response) {
+        if (!response.ok) throw new Error("shards.json: status " + response.status);
+        return response.json();
+      });
+      loading = Promise.all([import(bundle + "pagefind.js"), shards]).then(async function (both) {
+        var pagefind = both[0];
+        await pagefind.options(options);
         await pagefind.init();
+        await Promise.all(both[1].merge.map(function (path) {
+          return pagefind.mergeIndex(bundle + path, options);
+        }));
         ready = true;
         return pagefind;
       });

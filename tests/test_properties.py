@@ -389,7 +389,7 @@ def fast_builds() -> Iterator[None]:
     cached = functools.cache(lambda dirs: make_environment(list(dirs)))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(build_module, "make_environment", lambda dirs: cached(tuple(dirs)))
-        patch.setattr(build_module, "write_search_index", lambda site_dir: None)
+        patch.setattr(build_module, "write_search_index", lambda site_dir, **options: None)
         yield
 
 

@@ -153,6 +153,96 @@ def test_two_index_runs_give_identical_files(site: Path, tmp_path: Path) -> None
     assert first == second
 
 
+def test_a_site_that_fits_in_one_shard_has_one_bundle(site: Path) -> None:
+    assert json.loads((site / "pagefind" / "shards.json").read_text()) == {"merge": []}
+    assert not list((site / "pagefind").glob("shard-*"))
+
+
+# --- an index in shards -------------------------------------------------------------------
+
+
+def bundle_records(bundle: Path) -> list[dict[str, object]]:
+    """What one bundle of the index holds for each page (see `indexed_records`)."""
+    records = []
+    for fragment in sorted((bundle / "fragment").iterdir()):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        records.append(json.loads(data))
+    return records
+
+
+def sharded_copy(site: Path, target: Path, jobs: int = 2, shard_pages: int = 2) -> Path:
+    copy = copy_tree(site, target)
+    shutil.rmtree(copy / "pagefind")
+    search_index.write_search_index(copy, jobs=jobs, shard_pages=shard_pages)
+    return copy
+
+
+def test_a_larger_site_is_indexed_in_shards_dealt_out_by_path(site: Path, tmp_path: Path) -> None:
+    copy = sharded_copy(site, tmp_path / "site")
+    bundle = copy / "pagefind"
+    assert json.loads((bundle / "shards.json").read_text()) == {"merge": ["shard-1/", "shard-2/"]}
+    indexed = sorted("/" + path.removesuffix("index.html") for path in INDEXED)
+    shards = [bundle, bundle / "shard-1", bundle / "shard-2"]
+    urls = [[str(r["url"]) for r in bundle_records(shard)] for shard in shards]
+    # Five indexed pages in shards of at most two: three shards, the pages dealt out in turn.
+    assert [sorted(u) for u in urls] == [indexed[0::3], indexed[1::3], indexed[2::3]]
+    for shard, shard_urls in zip(shards, urls, strict=True):
+        entry = json.loads((shard / "pagefind-entry.json").read_text())
+        assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(shard_urls)
+    # The browser code comes from the first bundle; the others hold their index only.
+    assert (bundle / "pagefind.js").is_file() and list(bundle.glob("wasm.*.pagefind"))
+    for merged in shards[1:]:
+        names = {item.name for item in merged.iterdir()}
+        assert names == {"pagefind-entry.json", "index", "fragment"} | {
+            meta.name for meta in merged.glob("*.pf_meta")
+        }, merged
+    leftovers = [p.name for p in copy.iterdir() if p.name.startswith(".pagefind")]
+    assert leftovers == [], "the shards' working folders are removed"
+    assert tree(copy).keys() - {p for p in tree(copy) if p.startswith("pagefind/")} == {
+        p for p in tree(site) if not p.startswith("pagefind/")
+    }
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_two_sharded_index_runs_give_identical_files(site: Path, tmp_path: Path, jobs: int) -> None:
+    first = tree(sharded_copy(site, tmp_path / "first", jobs=2) / "pagefind")
+    second = tree(sharded_copy(site, tmp_path / "second", jobs=jobs) / "pagefind")
+    assert any(path.startswith("shard-2/") for path in first)
+    assert first == second
+
+
+def test_pages_without_any_body_marker_are_all_indexed_in_shards(tmp_path: Path) -> None:
+    """Pagefind indexes every page when none marks its body; shards must not change that."""
+    site = tmp_path / "site"
+    for number in range(5):
+        page = site / f"page-{number}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(
+            f'<!doctype html><html lang="en"><head><title>Page {number}</title></head>'
+            f"<body><main><h1>Page {number}</h1><p>Words of page {number}.</p></main></body>"
+            "</html>"
+        )
+    search_index.write_search_index(site, jobs=2, shard_pages=2)
+    bundle = site / "pagefind"
+    shards = [bundle, *(bundle / path for path in ["shard-1", "shard-2"])]
+    urls = sorted(str(r["url"]) for shard in shards for r in bundle_records(shard))
+    assert urls == [f"/page-{number}/" for number in range(5)]
+
+
+def test_a_failing_shard_fails_the_index_and_leaves_no_working_files(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = copy_tree(site, tmp_path / "site")
+    shutil.rmtree(copy / "pagefind")
+    before = tree(copy)
+    binary = fake_pagefind(tmp_path, "echo 'Error: shard on fire' >&2; exit 3")
+    monkeypatch.setattr(search_index, "_pagefind_binary", lambda: binary)
+    with pytest.raises(SearchIndexError, match="shard on fire"):
+        search_index.write_search_index(copy, jobs=2, shard_pages=2)
+    assert tree(copy) == before
+    assert not [p for p in copy.iterdir() if p.name.startswith(".pagefind")]
+
+
 # --- the search box and the search page ---------------------------------------------------
 
 
@@ -262,6 +352,18 @@ def test_rebuild_refreshes_the_index(tmp_path: Path) -> None:
     contents = " ".join(str(r["content"]) for r in indexed_records(out))
     assert "zeppelin-grade" in contents
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".pagefind")) == []
+
+
+def test_a_refresh_of_a_sharded_index_indexes_in_shards_again(site: Path, tmp_path: Path) -> None:
+    copy = sharded_copy(site, tmp_path / "site")
+    page = copy / "technologies/sqlite/index.html"
+    page.write_text(page.read_text().replace("self-contained", "zeppelin-grade"))
+    assert refresh_search_index(copy, enabled=True, jobs=2, shard_pages=2) is True
+    bundle = copy / "pagefind"
+    shards = [bundle, bundle / "shard-1", bundle / "shard-2"]
+    contents = " ".join(str(r["content"]) for shard in shards for r in bundle_records(shard))
+    assert "zeppelin-grade" in contents
+    assert [p.name for p in copy.iterdir() if p.name.startswith(".pagefind")] == []
 
 
 def test_refreshing_with_search_off_removes_the_index(site: Path, tmp_path: Path) -> None:

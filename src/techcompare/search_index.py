@@ -22,19 +22,38 @@ or rooting Pagefind at `main` (`--root-selector`) gives the same index at the sa
 What Pagefind costs grows with the words it indexes: CPU time (about half of it goes to
 reading the HTML, excluded parts included) and memory (about 285 bytes per indexed word,
 some 530 KB a page of the benchmark site, all held until the index is written).
+
+So a large site is indexed in shards: its indexed pages are dealt out, in order of path, to
+shards of at most `SHARD_PAGES` pages, and Pagefind indexes each shard into a bundle of its
+own, as many at a time as there are jobs. Memory is then bounded by the shards running at once
+rather than by the site, and the shards use every core. The first shard's bundle is
+`pagefind/` itself, with Pagefind's browser code; the others are `pagefind/shard-<n>/`, index
+files only, and `pagefind/shards.json` lists them (an empty list for a site of one bundle).
+The search page merges them into one search with Pagefind's `mergeIndex`, which finds the
+same pages as a single index would and ranks them together by score. A score weighs a word by
+how rare it is in its own bundle, so pages are dealt out in turn, not in runs of neighbouring
+paths: every shard holds the same mix of pages, and its word statistics come close to the
+whole site's. Close, not equal: pages of nearly the same score (on the benchmark site, a
+technology's page and its comparisons for the technology's name, within 3 %) can come in
+another order than with a single index.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .output import OutputError
 
 SEARCH_DIR = "pagefind"
+# Beside the first bundle: the other bundles the search page merges, as paths relative to it.
+SHARDS_FILE = "shards.json"
 
 # Parts of an indexed page that are not its prose: the section list repeats every heading,
 # chart containers hold nothing to read, and source citations and the list of sources are
@@ -63,9 +82,25 @@ EXCLUDE_SELECTORS = (
 )
 
 # Pagefind spends about 9 ms of CPU on a page of the 1,000-comparison benchmark site (11.5 s
-# for its 1,257 pages, on one core: Pagefind reads pages one after the other), and grows
-# linearly: a large site takes a while, but a stuck binary must not stall a build for ever.
+# for its 1,257 pages), and grows linearly: a large site takes a while, but a stuck binary must
+# not stall a build for ever. The limit holds for each shard.
 TIMEOUT_SECONDS = 600
+
+# Pages per shard at most. Pagefind holds about 0.55 MB a page of the benchmark site until it
+# writes the index (226 MB for 417 pages), so two shards at a time, one per core of a 2-core
+# machine, stay under 500 MB however large the site (memory grows with the jobs, not the
+# site). Smaller shards save little more: each is a Pagefind run and a bundle that the search
+# page fetches and searches. A site with no more indexed pages than this keeps one index.
+SHARD_PAGES = 400
+
+# Files of a Pagefind bundle that search needs from a merged bundle; the rest (pagefind.js,
+# the WebAssembly, the UI) comes from the first bundle only.
+_MERGED_BUNDLE_PARTS = ("pagefind-entry.json", "index", "fragment", "filter")
+_MERGED_BUNDLE_META = ".pf_meta"
+
+# Working folders in the site while shards are indexed (hard links to the shard's pages, and
+# the bundles), removed before indexing ends.
+_SHARDS_WORK = ".pagefind-shards"
 
 # An in-place rebuild re-indexes the whole site only when its pages hold less HTML than this
 # (about half a second of Pagefind); a larger site keeps the index of its last full build
@@ -77,13 +112,17 @@ class SearchIndexError(OutputError):
     """Pagefind could not be found or could not index the site."""
 
 
-def write_search_index(site_dir: Path) -> None:
-    """Index the HTML pages under `site_dir` into `site_dir/pagefind/`.
+def write_search_index(
+    site_dir: Path, jobs: int | None = None, shard_pages: int | None = None
+) -> None:
+    """Index the HTML pages under `site_dir` into `site_dir/pagefind/`, in shards of at most
+    `shard_pages` pages (default `SHARD_PAGES`), `jobs` of them at a time (default: one per
+    core).
 
     Meant for a fresh build folder, before it is swapped into place: a failure raises
     `SearchIndexError` and the build as a whole fails, so no site goes live with half an index.
     """
-    _run_pagefind(site_dir, site_dir / SEARCH_DIR)
+    _index_site(site_dir, site_dir / SEARCH_DIR, jobs, shard_pages)
 
 
 def refresh_search_index(
@@ -91,6 +130,8 @@ def refresh_search_index(
     enabled: bool,
     limit_bytes: int = REFRESH_LIMIT_BYTES,
     pages: Iterable[str] | None = None,
+    jobs: int | None = None,
+    shard_pages: int | None = None,
 ) -> bool:
     """Bring `site_dir/pagefind/` up to date after pages were rewritten in place; return
     whether the index changed.
@@ -101,11 +142,13 @@ def refresh_search_index(
     complete, so a server reading the folder never sees a mix of two indexes. With `enabled`
     false the index is removed. `pages`, the HTML files by path in `site_dir` when the caller
     knows them, spares walking the folder (the index alone holds thousands of files).
+    `jobs` and `shard_pages` are those of `write_search_index`.
     """
     target = site_dir / SEARCH_DIR
     if not enabled:
         shutil.rmtree(target, ignore_errors=True)
         return True
+    pages = None if pages is None else list(pages)
     if target.exists() and _html_bytes(site_dir, pages) > limit_bytes:
         return False
     fresh = site_dir / f".{SEARCH_DIR}.new"
@@ -113,7 +156,7 @@ def refresh_search_index(
     for leftover in (fresh, retired):
         shutil.rmtree(leftover, ignore_errors=True)
     try:
-        _run_pagefind(site_dir, fresh)
+        _index_site(site_dir, fresh, jobs, shard_pages, pages)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
@@ -128,6 +171,130 @@ def _html_bytes(site_dir: Path, pages: Iterable[str] | None = None) -> int:
     if pages is None:
         return sum(page.stat().st_size for page in site_dir.rglob("*.html"))
     return sum(os.stat(os.path.join(site_dir, page)).st_size for page in pages)
+
+
+def _index_site(
+    site_dir: Path,
+    output: Path,
+    jobs: int | None,
+    shard_pages: int | None,
+    pages: Sequence[str] | None = None,
+) -> None:
+    """Index `site_dir` into the bundle folder `output` (which must not exist yet): one
+    Pagefind run over the folder when its indexed pages fit in one shard, else shards."""
+    if shard_pages is None:
+        shard_pages = SHARD_PAGES  # read here, so that tests can set it for a whole build
+    if shard_pages < 1:
+        raise ValueError(f"shard_pages must be at least 1, not {shard_pages}")
+    site_dir = site_dir.absolute()
+    output = output.absolute()
+    work = site_dir / _SHARDS_WORK
+    shutil.rmtree(work, ignore_errors=True)  # left by an indexer that was killed
+    pages = _html_pages(site_dir) if pages is None else [p for p in pages if p.endswith(".html")]
+    shards: list[list[str]] = []
+    if len(pages) > shard_pages:
+        indexed = _indexed_pages(site_dir, pages)
+        count = math.ceil(len(indexed) / shard_pages)
+        # In turn, so that every shard has the same mix of pages (see the module docstring).
+        shards = [indexed[first::count] for first in range(count)] if count > 1 else []
+    if not shards:
+        _run_pagefind(site_dir, output)
+        _write_shard_list(output, [])
+        return
+    try:
+        _index_shards(site_dir, work, output, shards, jobs or os.cpu_count() or 1)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _html_pages(site_dir: Path) -> list[str]:
+    """Every HTML file under `site_dir` by path in it, as Pagefind finds them (`**/*.html`)."""
+    found = []
+    for folder, dirs, files in os.walk(site_dir):
+        if folder == str(site_dir):
+            dirs[:] = [d for d in dirs if d != _SHARDS_WORK]
+        relative = os.path.relpath(folder, site_dir)
+        for name in files:
+            if name.endswith(".html"):
+                found.append(name if relative == "." else f"{relative}/{name}")
+    return found
+
+
+def _indexed_pages(site_dir: Path, pages: Sequence[str]) -> list[str]:
+    """The pages Pagefind indexes, sorted by path: those marked `data-pagefind-body`, or every
+    page when none is (Pagefind's own rule, which a shard must not change by holding only
+    unmarked pages)."""
+    marked = [page for page in pages if _has_body_marker(os.path.join(site_dir, page))]
+    return sorted(marked or pages)
+
+
+def _has_body_marker(path: str) -> bool:
+    # The marker sits on <main>, in the first few KB of our pages: read no more than needed.
+    marker = b"data-pagefind-body"
+    tail = b""
+    with open(path, "rb") as file:
+        while chunk := file.read(16384):
+            if marker in tail + chunk:
+                return True
+            tail = chunk[-len(marker) :]
+    return False
+
+
+def _index_shards(
+    site_dir: Path, work: Path, output: Path, shards: list[list[str]], jobs: int
+) -> None:
+    """Index each shard from a folder of hard links to its pages (the pages keep their paths,
+    so Pagefind gives them their addresses in the site), `jobs` at a time; then gather the
+    bundles into `output`."""
+    bundles = []
+    for number, shard in enumerate(shards):
+        shard_site = work / f"site-{number}"
+        for page in shard:
+            _link(site_dir / page, shard_site / page)
+        bundles.append((shard_site, work / f"bundle-{number}"))
+    with ThreadPoolExecutor(max_workers=min(jobs, len(bundles))) as pool:
+        running = [pool.submit(_run_pagefind, site, bundle) for site, bundle in bundles]
+        try:
+            for future in running:
+                future.result()
+        except BaseException:
+            for future in running:
+                future.cancel()
+            raise
+    merged = []
+    first = bundles[0][1]
+    for number, (_, bundle) in enumerate(bundles[1:], start=1):
+        name = f"shard-{number}"
+        _strip_to_index(bundle)
+        bundle.rename(first / name)
+        merged.append(f"{name}/")
+    _write_shard_list(first, merged)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    first.rename(output)
+
+
+def _link(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(source, target)
+
+
+def _strip_to_index(bundle: Path) -> None:
+    """Leave in a bundle only what a merged index is read from."""
+    for item in bundle.iterdir():
+        if item.name in _MERGED_BUNDLE_PARTS or item.name.endswith(_MERGED_BUNDLE_META):
+            continue
+        if item.is_dir():
+            shutil.rmtree(item)
+        else:
+            item.unlink()
+
+
+def _write_shard_list(bundle: Path, merged: list[str]) -> None:
+    text = json.dumps({"merge": merged}, separators=(",", ":"))
+    (bundle / SHARDS_FILE).write_text(text + "\n", encoding="utf-8")
 
 
 def pagefind_command(site_dir: Path, output: Path) -> list[str]:

@@ -4,7 +4,9 @@ queried from the search page and from the search box in the header of every page
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -15,9 +17,10 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
+from techcompare import search_index
 from techcompare.build import BuildOptions, build_site
 
-from .conftest import DESKTOP, PHONE, OpenPage, ServedSite, TrackedPage, viewport_name
+from .conftest import DESKTOP, PHONE, OpenPage, ServedSite, TrackedPage, _serve, viewport_name
 
 BUNDLED_CONTENT = Path(__file__).parents[2] / "content"
 RESULT_LINKS = ".search-result .search-title a"
@@ -224,3 +227,103 @@ def test_search_works_under_a_sub_path(open_page: OpenPage, sub_path_server: str
     assert_clean(tracked)
     for path in results:
         assert page.request.get(sub_path_server + path.lstrip("/")).status == 200, path
+
+
+# --- a sharded index ----------------------------------------------------------------------
+
+# The bundled site's 7 indexed pages in shards of at most 3: three bundles, merged in the browser.
+SHARD_PAGES = 3
+
+
+@pytest.fixture(scope="module")
+def sharded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """The bundled content built with an index in shards of `SHARD_PAGES` pages, served."""
+    out = tmp_path_factory.mktemp("sharded") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "SHARD_PAGES", SHARD_PAGES)
+        build_site(BuildOptions(content=BUNDLED_CONTENT, out=out, jobs=2))
+    with _serve(out) as base_url:
+        yield ServedSite(root=out, base_url=base_url)
+
+
+def shard_contents(site: Path) -> list[dict[str, str]]:
+    """For each bundle of the index, first to last: the text it holds by page address."""
+    bundle = site / "pagefind"
+    merged = json.loads((bundle / "shards.json").read_text())["merge"]
+    shards = []
+    for folder in [bundle, *(bundle / path for path in merged)]:
+        pages = {}
+        for fragment in sorted((folder / "fragment").iterdir()):
+            record = json.loads(
+                gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+            )
+            pages[record["url"]] = record["content"]
+        shards.append(pages)
+    return shards
+
+
+def words(text: str) -> set[str]:
+    return {word.lower() for word in re.findall(r"[A-Za-z]{8,}", text)}
+
+
+def a_word_of_each_shard(shards: list[dict[str, str]]) -> list[tuple[str, str]]:
+    """(page address, word) for one page of each shard: a word no other indexed page holds."""
+    every = {url: words(text) for shard in shards for url, text in shard.items()}
+    found = []
+    for shard in shards:
+        for url in sorted(shard):
+            others = set().union(*(w for u, w in every.items() if u != url))
+            own = sorted(every[url] - others, key=lambda word: (-len(word), word))
+            if own:
+                found.append((url, own[0]))
+                break
+        else:
+            pytest.fail(f"no page of the shard {sorted(shard)} has a word of its own")
+    return found
+
+
+def test_a_large_index_is_built_in_shards(sharded_server: ServedSite) -> None:
+    shards = shard_contents(sharded_server.root)
+    assert [len(shard) for shard in shards] == [3, 2, 2]
+    addresses = [url for shard in shards for url in shard]
+    assert len(addresses) == len(set(addresses)) == 7, "each page is in exactly one shard"
+
+
+def test_a_word_from_a_page_of_each_shard_finds_it(
+    open_page: OpenPage, sharded_server: ServedSite
+) -> None:
+    tracked = open_tracked(open_page)
+    page = tracked.page
+    for url, word in a_word_of_each_shard(shard_contents(sharded_server.root)):
+        tracked.goto(sharded_server.url(f"/search/?q={word}"))
+        assert url in wait_for_results(tracked), f"{word!r} did not find {url}"
+        assert page.locator(".search-result mark").count() >= 1, "matched words are highlighted"
+    fetched = {url.split("?")[0] for url in tracked.requested}
+    for number in (1, 2):
+        entry = sharded_server.url(f"/pagefind/shard-{number}/pagefind-entry.json")
+        assert entry in fetched, f"shard {number} was not merged"
+    assert_clean(tracked)
+
+
+def test_results_from_every_shard_are_listed_together(
+    open_page: OpenPage, sharded_server: ServedSite
+) -> None:
+    shards = shard_contents(sharded_server.root)
+    expected = {url for shard in shards for url, text in shard.items() if "graphql" in text.lower()}
+    holding = [shard for shard in shards if expected & set(shard)]
+    assert len(holding) == len(shards), "the test needs a word found in every shard"
+    tracked = open_tracked(open_page)
+    tracked.goto(sharded_server.url("/"))
+    page = tracked.page
+    box = page.get_by_role("search", name="Site search").get_by_label(
+        "Search comparisons and technologies"
+    )
+    box.fill("graphql")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q=graphql"))
+    results = wait_for_results(tracked)
+    assert set(results) == expected, "one list holds the matching pages of every shard"
+    assert len(results) == len(expected), "no page is listed twice"
+    status = page.locator("#search-status").inner_text()
+    assert status == f"{len(expected)} results for “graphql”.", status
+    assert_clean(tracked)
