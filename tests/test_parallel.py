@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from testkit import REPO, TODAY, tree
+from testkit import REPO, TODAY, edit, tree
 
 from techcompare import build as build_module
+from techcompare import loading
 from techcompare.build import BuildOptions, build_site
 
 GENERATE = REPO / "bench" / "generate.py"
@@ -63,3 +65,34 @@ def test_a_template_error_in_a_worker_fails_the_build_and_keeps_the_old_site(
         build_site(BuildOptions(synthetic, out, today=TODAY, jobs=2, templates=broken))
     assert tree(out) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.tmp")]
+
+
+def test_parallel_loading_equals_serial_loading(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    techs = sorted((content / "technologies").glob("*.yaml"))
+    comparisons = sorted((content / "comparisons").glob("*.yaml"))
+    edit(techs[3], "\nsummary:", "\nsumary:")  # an unknown field and a missing one
+    comparisons[5].write_text("title: [unclosed\n")  # not YAML
+    edit(comparisons[9], '\nsummary: "', '\nsummary: "TODO ')  # a placeholder warning
+    monkeypatch.setattr(loading, "PARALLEL_MIN_FILES", 10)
+
+    serial = loading.load_content(content, jobs=1)
+    parallel = loading.load_content(content, jobs=2)
+
+    assert [str(p) for p in parallel.problems.items] == [str(p) for p in serial.problems.items]
+    assert len(serial.problems.errors) >= 3
+    assert any(source.placeholders for source in parallel.comparisons.values())
+    for kind in ("technologies", "comparisons"):
+        ours, theirs = getattr(serial, kind), getattr(parallel, kind)
+        assert list(ours) == list(theirs)
+        for slug, source in ours.items():
+            other = theirs[slug]
+            assert (other.model, other.display, other.placeholders) == (
+                source.model,
+                source.display,
+                source.placeholders,
+            )
+            assert other.document.positions == source.document.positions

@@ -87,7 +87,8 @@ class SiteBuilder:
         self.env: Environment | None = None
 
     def _load(self) -> tuple[Site, list[Problem]]:
-        site, warnings = load_site(self.options.content, self.options.today, self.load_cache)
+        options = self.options
+        site, warnings = load_site(options.content, options.today, self.load_cache, options.jobs)
         if self.options.strict and warnings:
             raise ContentError(warnings)
         return site, warnings
@@ -117,6 +118,8 @@ class SiteBuilder:
                 minify=self.options.minify,
             )
             renderer = self._renderer(site, assets, fresh=True)
+            # Compiled once here, not once per worker process, and ready for rebuilds.
+            renderer.compile_templates()
             job = RenderJob(deriver, renderer, staging)
             jobs = self.options.jobs or os.cpu_count() or 1
             if jobs > 1 and len(specs) >= PARALLEL_MIN_PAGES:

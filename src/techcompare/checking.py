@@ -16,10 +16,14 @@ from .resolve import Site, resolve_site
 
 
 def check_content(
-    content_dir: Path, today: date | None = None, cache: LoadCache | None = None
+    content_dir: Path,
+    today: date | None = None,
+    cache: LoadCache | None = None,
+    jobs: int | None = None,
 ) -> tuple[Site | None, Problems]:
-    """Load, resolve and review the content: the site (None on errors) and every problem."""
-    content = load_content(content_dir, cache)
+    """Load, resolve and review the content: the site (None on errors) and every problem.
+    A large site is read by `jobs` processes (None: one per core)."""
+    content = load_content(content_dir, cache, jobs)
     site = resolve_site(content, today=today)
     if site is not None:
         check_quality(content, site, today=today)
@@ -27,10 +31,13 @@ def check_content(
 
 
 def load_site(
-    content_dir: Path, today: date | None = None, cache: LoadCache | None = None
+    content_dir: Path,
+    today: date | None = None,
+    cache: LoadCache | None = None,
+    jobs: int | None = None,
 ) -> tuple[Site, list[Problem]]:
     """Load and resolve the content; raise ContentError listing every error found."""
-    site, problems = check_content(content_dir, today, cache)
+    site, problems = check_content(content_dir, today, cache, jobs)
     if site is None or problems.errors:
         raise ContentError(problems.errors, problems.warnings)
     return site, problems.warnings

@@ -3,11 +3,19 @@
 Input: the content folder. Output: `LoadedContent`, every file that validated, with its
 positions, and a `Problems` collector holding every mistake found in any file. A bad file
 does not stop the others from being read, so one run reports everything.
+
+A large content folder is read by forked worker processes (`jobs`), each reading and
+validating whole files and sending back their `Source`; the result does not depend on the
+number of jobs. A `Source` keeps the positions of its values for messages, not the values
+themselves: the model holds them once.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,6 +35,12 @@ TECHNOLOGIES_DIR = "technologies"
 COMPARISONS_DIR = "comparisons"
 # Validation problems reported per file: past this, the rest are counted, not listed.
 MAX_PROBLEMS_PER_FILE = 50
+# Below this many files to read, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 200
+# Values left by `techcompare new` that must not reach a published page.
+PLACEHOLDERS = ("TODO", "example.com")
+
+Loc = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -37,9 +51,11 @@ class Source(Generic[M]):
     display: str
     slug: str
     model: M
-    document: YamlDocument
+    document: YamlDocument  # positions only: `data` is None once the model is made
+    # Where a placeholder (`PLACEHOLDERS`) was left in, and which one.
+    placeholders: tuple[tuple[Loc, str], ...] = ()
 
-    def position(self, loc: tuple[str | int, ...]) -> tuple[int, int]:
+    def position(self, loc: Loc) -> tuple[int, int]:
         return self.document.position(loc)
 
 
@@ -74,25 +90,67 @@ class LoadCache:
     reviews: dict[Path, tuple[Source[Any], date, list[Problem]]] = field(default_factory=dict)
 
 
-def load_content(root: Path, cache: LoadCache | None = None) -> LoadedContent:
-    """Read and validate every content file under `root`; problems are collected, not raised."""
+def load_content(root: Path, cache: LoadCache | None = None, jobs: int | None = 1) -> LoadedContent:
+    """Read and validate every content file under `root`; problems are collected, not raised.
+
+    `jobs` worker processes read the files when there are many (None: one per core)."""
     content = LoadedContent(root=root, cache=cache)
     if not root.is_dir():
         content.problems.add(root, 1, 1, "", "content folder not found")
         return content
     content.site = _load_one(content, root / SITE_FILE, SiteSettings, required=True)
     content.metrics = _load_one(content, root / METRICS_FILE, MetricRegistry, required=True)
-    for path in _content_files(content, TECHNOLOGIES_DIR):
+    technologies = _content_files(content, TECHNOLOGIES_DIR)
+    comparisons = _content_files(content, COMPARISONS_DIR)
+    files: list[tuple[Path, type[BaseModel]]] = [
+        *((path, Technology) for path in technologies),
+        *((path, Comparison) for path in comparisons),
+    ]
+    read = _read_in_parallel(content, files, jobs or os.cpu_count() or 1)
+    for path in technologies:
         content.technology_files.add(path.stem)
-        tech = _load_one(content, path, Technology)
+        tech = _load_one(content, path, Technology, read=read)
         if tech is not None:
             content.technologies[tech.slug] = tech
-    for path in _content_files(content, COMPARISONS_DIR):
+    for path in comparisons:
         content.comparison_files.add(path.stem)
-        comparison = _load_one(content, path, Comparison)
+        comparison = _load_one(content, path, Comparison, read=read)
         if comparison is not None:
             content.comparisons[comparison.slug] = comparison
     return content
+
+
+# What reading one file gave: its Source (None when it failed) and its problems.
+Read = tuple["Source[Any] | None", list[Problem]]
+# The content being loaded, in a forked worker process (set in the parent before forking).
+_worker_content: LoadedContent | None = None
+
+
+def _read_in_parallel(
+    content: LoadedContent, files: list[tuple[Path, type[BaseModel]]], jobs: int
+) -> dict[Path, Read]:
+    """Read the `files` that are not in the cache in `jobs` forked processes, when there are
+    enough of them to be worth it; the rest are read one by one as they come."""
+    todo = [(path, model) for path, model in files if _cached(content, path) is None]
+    if jobs < 2 or len(todo) < PARALLEL_MIN_FILES:
+        return {}
+    global _worker_content
+    _worker_content = content
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs) as pool:
+            results = pool.imap(_read_in_worker, todo, chunksize=16)
+            return {path: result for (path, _), result in zip(todo, results, strict=True)}
+    finally:
+        _worker_content = None
+
+
+def _read_in_worker(item: tuple[Path, type[BaseModel]]) -> Read:
+    assert _worker_content is not None
+    path, model = item
+    scratch = LoadedContent(root=_worker_content.root, real_root=_worker_content.real_root)
+    source = _read_and_validate(scratch, path, model, required=False, checked=True)
+    return source, scratch.problems.items
 
 
 def _content_files(content: LoadedContent, folder: str) -> list[Path]:
@@ -105,17 +163,25 @@ def _content_files(content: LoadedContent, folder: str) -> list[Path]:
         shown = _display(content.root, directory)
         content.problems.add(shown, 1, 1, "", "links to a folder outside the content folder")
         return []
+    shown_folder = _display(content.root, directory)
     files = []
-    for path in sorted(directory.iterdir()):
-        shown = _display(content.root, path)
-        if path.name.startswith("."):
+    with os.scandir(directory) as entries:
+        listed = sorted(entries, key=lambda entry: entry.name)
+    for entry in listed:
+        path = directory / entry.name
+        shown = f"{shown_folder}/{entry.name}"
+        if entry.name.startswith("."):
             continue
         if path.suffix == ".yml":
             content.problems.add(shown, 1, 1, "", "rename to `.yaml`: only .yaml files are read")
             continue
         if path.suffix != ".yaml":
             continue
-        if not _readable_content_file(content, path, shown):
+        # Only a symbolic link can lead out of a folder that is inside the content folder.
+        if entry.is_symlink() and not _readable_content_file(content, path, shown):
+            continue
+        if not entry.is_file():
+            content.problems.add(shown, 1, 1, "", "is not a regular file")
             continue
         if not re.fullmatch(SLUG_PATTERN, path.stem) or len(path.stem) > 64:
             content.problems.add(
@@ -160,38 +226,65 @@ def _display(root: Path, path: Path) -> str:
     return str(path)
 
 
-def _load_one(
-    content: LoadedContent, path: Path, model: type[M], required: bool = False
-) -> Source[M] | None:
-    """Load one file, through the cache when the file has not changed since last time."""
-    if content.cache is None:
-        return _read_and_validate(content, path, model, required)
+def _stamp(path: Path) -> tuple[int, int, int] | None:
     try:
         info = path.stat()
-        stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
     except OSError:
-        content.cache.entries.pop(path, None)
-        return _read_and_validate(content, path, model, required)
+        return None
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def _cached(content: LoadedContent, path: Path) -> Read | None:
+    """What the cache holds for `path`, when the file has not changed since it was read."""
+    if content.cache is None:
+        return None
     cached = content.cache.entries.get(path)
-    if cached is not None and cached[0] == stamp:
-        content.problems.items.extend(cached[2])
-        return cached[1]
-    before = len(content.problems.items)
-    source = _read_and_validate(content, path, model, required)
-    content.cache.entries[path] = (stamp, source, content.problems.items[before:])
+    if cached is None or cached[0] != _stamp(path):
+        return None
+    return cached[1], cached[2]
+
+
+def _load_one(
+    content: LoadedContent,
+    path: Path,
+    model: type[M],
+    required: bool = False,
+    read: dict[Path, Read] | None = None,
+) -> Source[M] | None:
+    """Load one file: from the cache when the file has not changed since last time, else as
+    a worker process read it (`read`), else read it now."""
+    cached = _cached(content, path)
+    if cached is not None:
+        content.problems.items.extend(cached[1])
+        return cached[0]
+    if read and path in read:
+        source, problems = read[path]
+        content.problems.items.extend(problems)
+    else:
+        before = len(content.problems.items)
+        source = _read_and_validate(content, path, model, required, checked=read is not None)
+        problems = content.problems.items[before:]
+    if content.cache is not None:
+        stamp = _stamp(path)
+        if stamp is None:
+            content.cache.entries.pop(path, None)
+        else:
+            content.cache.entries[path] = (stamp, source, problems)
     return source
 
 
 def _read_and_validate(
-    content: LoadedContent, path: Path, model: type[M], required: bool
+    content: LoadedContent, path: Path, model: type[M], required: bool, checked: bool = False
 ) -> Source[M] | None:
+    """Read and validate one file; `checked`: `_content_files` listed it as readable."""
     shown = _display(content.root, path)
-    if not path.exists():
-        if required:
-            content.problems.add(shown, 1, 1, "", "required file not found")
-        return None
-    if not _readable_content_file(content, path, shown):
-        return None
+    if not checked:
+        if not path.exists():
+            if required:
+                content.problems.add(shown, 1, 1, "", "required file not found")
+            return None
+        if not _readable_content_file(content, path, shown):
+            return None
     try:
         document = read_yaml_file(path)
     except YamlError as exc:
@@ -222,7 +315,24 @@ def _read_and_validate(
                 f"are listed, {more:,} more are not",
             )
         return None
-    return Source(path, shown, path.stem, instance, document)
+    positions = YamlDocument(None, document.positions)
+    return Source(path, shown, path.stem, instance, positions, tuple(_placeholders(document.data)))
+
+
+def _placeholders(data: Any) -> Iterator[tuple[Loc, str]]:
+    """Where `data` holds a placeholder, in text outside code samples (which may use
+    example.com on purpose), and which placeholder."""
+    stack: list[tuple[Loc, Any]] = [((), data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, dict):
+            stack += [((*loc, key), item) for key, item in value.items() if key != "code"]
+        elif isinstance(value, list):
+            stack += [((*loc, index), item) for index, item in enumerate(value)]
+        elif isinstance(value, str):
+            found = next((p for p in PLACEHOLDERS if p in value), None)
+            if found:
+                yield loc, found
 
 
 def describe_validation_error(

@@ -71,9 +71,6 @@ def _warn(
     content.problems.add(source.display, line, column, loc, msg, Severity.warning)
 
 
-PLACEHOLDERS = ("TODO", "example.com")
-
-
 def _all_sources(content: LoadedContent) -> list[Source[Any]]:
     fixed = [s for s in (content.site, content.metrics) if s is not None]
     return [*fixed, *content.technologies.values(), *content.comparisons.values()]
@@ -81,18 +78,8 @@ def _all_sources(content: LoadedContent) -> list[Source[Any]]:
 
 def _placeholder_warnings(content: LoadedContent, source: Source[Any]) -> None:
     """Scaffolds fill required fields with `TODO` and example.com: flag any left behind."""
-    stack: list[tuple[tuple[str | int, ...], Any]] = [((), source.document.data)]
-    while stack:
-        loc, value = stack.pop()
-        if isinstance(value, dict):
-            # Code samples may use example.com on purpose; prose and links may not.
-            stack += [((*loc, key), item) for key, item in value.items() if key != "code"]
-        elif isinstance(value, list):
-            stack += [((*loc, index), item) for index, item in enumerate(value)]
-        elif isinstance(value, str):
-            found = next((p for p in PLACEHOLDERS if p in value), None)
-            if found:
-                _warn(content, source, loc, f"placeholder `{found}` left in; replace it")
+    for loc, found in source.placeholders:
+        _warn(content, source, loc, f"placeholder `{found}` left in; replace it")
 
 
 def _figures(tech: Technology) -> list[tuple[tuple[str | int, ...], Figure]]:

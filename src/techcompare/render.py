@@ -126,6 +126,11 @@ class Renderer:
             has_asset=lambda name: name in assets.paths,
         )
 
+    def compile_templates(self) -> None:
+        """Compile every page template and partial now rather than on first use."""
+        for name in self.env.list_templates(extensions=["html"]):
+            self.env.get_template(name)
+
     def url(self, path: str) -> str:
         """A link to `path` (relative to the site root) that works under the base URL."""
         return self.base_path + path.removeprefix("/")
