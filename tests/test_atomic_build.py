@@ -250,3 +250,28 @@ def test_builds_in_other_folders_with_other_hash_seeds_are_byte_identical(
     assert [name for name in first if first[name] != second[name]] == []
     for name, data in first.items():
         assert str(tmp_path).encode() not in data, f"{name} names the build folder"
+
+
+def test_the_replaced_site_is_deleted_after_the_build_returns(
+    tmp_path: Path, previous: dict[str, bytes]
+) -> None:
+    """The previous site steps aside as `.site.trash-<pid>` and a detached process deletes
+    it; the build does not wait, and its output pipe closes as soon as it ends."""
+    started = time.monotonic()
+    again = techcompare("build", "--content", str(DATABASES), "--out", "site", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert tree(tmp_path / "site") == previous
+    deadline = started + 30
+    while [p for p in tmp_path.iterdir() if ".trash-" in p.name] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_trash_folder_left_behind_is_removed_by_the_next_build(
+    tmp_path: Path, previous: dict[str, bytes]
+) -> None:
+    trash = tmp_path / f".site.trash-{os.getpid()}"  # even of a running process
+    shutil.copytree(tmp_path / "site", trash)
+    again = techcompare("build", "--content", str(DATABASES), "--out", "site", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert not trash.exists()

@@ -11,13 +11,15 @@ from typing import Any
 import pytest
 from testkit import COMPARISON_SECTIONS, DATABASES, load_and_resolve
 
+from techcompare import views
 from techcompare.charts import PALETTE, Series, range_chart
 from techcompare.figures import format_figure, format_number
+from techcompare.highlight import highlight_code
 from techcompare.models import Figure, Level, Metric, MetricGroup
 from techcompare.pages import build_pages, section_list
 from techcompare.render import script_json
 from techcompare.resolve import Site
-from techcompare.views import metric_blocks, quick_rows, tech_view
+from techcompare.views import highlight_samples, metric_blocks, quick_rows, tech_view
 
 
 def metric(unit: str = "requests/s", better: str = "higher", group: str = "performance") -> Metric:
@@ -220,28 +222,33 @@ def test_figure_views_carry_text_source_and_date(site: Site) -> None:
     assert str(insert_rate.note) == "Inside one transaction."
 
 
-def test_an_earlier_view_lends_the_highlighting_of_unchanged_code_only(site: Site) -> None:
-    before = tech_view(site, "postgresql")
+def test_highlighting_is_kept_for_unchanged_samples_and_done_for_new_ones(site: Site) -> None:
+    known = highlight_samples(site, {}, jobs=1)
     tech = site.technologies["postgresql"]
     (sample,) = tech.code_samples
-    renamed = tech.model_copy(update={"summary": "Edited."})
+    old_key = (sample.code, sample.language)
+    assert known[old_key] == highlight_code(*old_key)
     edited = tech.model_copy(
         update={"code_samples": [sample.model_copy(update={"code": sample.code + "-- more\n"})]}
     )
+    changed = dataclasses.replace(site, technologies={**site.technologies, "postgresql": edited})
 
-    def view_of(model: Any) -> Any:
-        changed = dataclasses.replace(site, technologies={**site.technologies, "postgresql": model})
-        return tech_view(changed, "postgresql", previous=before)
+    again = highlight_samples(changed, known, jobs=1)
 
-    assert view_of(renamed).code_samples[0].html is before.code_samples[0].html
-    fresh = view_of(edited).code_samples[0].html
-    assert fresh is not before.code_samples[0].html and "more" in fresh
-    assert (
-        fresh
-        == tech_view(dataclasses.replace(site, technologies={"postgresql": edited}), "postgresql")
-        .code_samples[0]
-        .html
-    )
+    assert old_key not in again  # a sample gone is dropped
+    (new_key,) = again.keys() - known.keys()
+    assert "more" in again[new_key]
+    assert all(again[key] is known[key] for key in again.keys() & known.keys())
+    assert tech_view(changed, "postgresql", again).code_samples[0].html is again[new_key]
+
+
+def test_highlighting_in_worker_processes_equals_serial(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "PARALLEL_MIN_SAMPLES", 1)
+    serial = highlight_samples(site, {}, jobs=1)
+    assert serial
+    assert highlight_samples(site, {}, jobs=2) == serial
 
 
 # --- charts -------------------------------------------------------------------------------

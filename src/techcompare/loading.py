@@ -12,7 +12,8 @@ themselves: the model holds them once.
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
+import gc
 import os
 import re
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from typing import Any, Generic, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from .models import SLUG_PATTERN, Comparison, MetricRegistry, SiteSettings, Technology
+from .parallel import fork_map
 from .problems import Problem, Problems
 from .yaml_source import YamlDocument, YamlError, read_yaml_file
 
@@ -94,6 +96,24 @@ def load_content(root: Path, cache: LoadCache | None = None, jobs: int | None = 
     """Read and validate every content file under `root`; problems are collected, not raised.
 
     `jobs` worker processes read the files when there are many (None: one per core)."""
+    # Reading makes millions of objects and no reference cycles: the cycle collector would
+    # only walk them again and again (a fifth of the time of a large load).
+    with _collector_paused():
+        return _load_content(root, cache, jobs)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_content(root: Path, cache: LoadCache | None, jobs: int | None) -> LoadedContent:
     content = LoadedContent(root=root, cache=cache)
     if not root.is_dir():
         content.problems.add(root, 1, 1, "", "content folder not found")
@@ -137,16 +157,15 @@ def _read_in_parallel(
     global _worker_content
     _worker_content = content
     try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(jobs) as pool:
-            results = pool.imap(_read_in_worker, todo, chunksize=16)
-            return {path: result for (path, _), result in zip(todo, results, strict=True)}
+        results = fork_map(_read_in_worker, todo, jobs)
     finally:
         _worker_content = None
+    return {path: result for (path, _), result in zip(todo, results, strict=True)}
 
 
 def _read_in_worker(item: tuple[Path, type[BaseModel]]) -> Read:
     assert _worker_content is not None
+    gc.disable()  # as in the parent (`load_content`); the worker lives for this load only
     path, model = item
     scratch = LoadedContent(root=_worker_content.root, real_root=_worker_content.real_root)
     source = _read_and_validate(scratch, path, model, required=False, checked=True)

@@ -5,6 +5,10 @@ earlier build survives into the new one. A marker file names a folder as techcom
 so a mistyped `--out` never deletes a folder of something else. A build that was killed
 leaves its staging folder behind (`.site.tmp-<pid>`); the next build removes it, and puts
 the previous site back if the kill came between the two renames of the swap.
+
+Deleting the previous site takes a while on a large site (0.7 s for 3,800 files), so it is
+renamed `.site.trash-<pid>-<n>` and deleted by a detached process while the build returns; a
+trash folder that outlives its deleter is removed by the next build.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,10 +67,12 @@ def _clean_up_after_killed_builds(out: Path) -> None:
     a retired site whose replacement never arrived becomes `out` again."""
     if not out.parent.is_dir():
         return
-    pattern = re.compile(rf"\.{re.escape(out.name)}\.(tmp|old)-(\d+)")
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(tmp|old|trash)-(\d+)(?:-\d+)?")
     for leftover in sorted(out.parent.iterdir()):
         match = pattern.fullmatch(leftover.name)
-        if match is None or not leftover.is_dir() or _running(int(match[2])):
+        if match is None or not leftover.is_dir():
+            continue
+        if match[1] != "trash" and _running(int(match[2])):
             continue
         if match[1] == "old" and not out.exists() and (leftover / MARKER).exists():
             leftover.rename(out)
@@ -97,4 +104,30 @@ def _swap_into_place(staging: Path, out: Path) -> None:
     except BaseException:
         retired.rename(out)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    # Unique: a dev server swaps again and again, maybe before the last deletion is done.
+    trash = out.parent / f".{out.name}.trash-{os.getpid()}-{time.monotonic_ns()}"
+    retired.rename(trash)
+    remove_in_background(trash)
+
+
+def remove_in_background(folder: Path) -> None:
+    """Delete `folder` in a detached process (a double fork: nothing to wait for, no zombie),
+    or here and now where processes cannot fork."""
+    if not hasattr(os, "fork"):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child process
+        try:
+            if os.fork() == 0:
+                os.setsid()
+                # Hold no pipe of the caller open (a caller reading the build's output would
+                # wait for the deletion) and no other file of the build.
+                null = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(null, fd)
+                os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)

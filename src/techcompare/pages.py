@@ -109,7 +109,7 @@ class PageDeriver:
         cached = self.cache.entries.get(slug)
         if cached and cached[0] is model and cached[1] is self.site.metrics:
             return cached[2]
-        view = tech_view(self.site, slug, previous=cached[2] if cached else None)
+        view = tech_view(self.site, slug, self.cache.highlighted)
         self.cache.entries[slug] = (model, self.site.metrics, view)
         return view
 

@@ -17,6 +17,7 @@ from .charts import PALETTE, Series, range_chart
 from .figures import format_figure
 from .highlight import highlight_code
 from .models import Better, Claim, Comparison, Figure, Metric, MetricGroup, Technology
+from .parallel import fork_map
 from .plan import technology_url
 from .prose import render_inline, render_markdown
 from .resolve import Site
@@ -88,12 +89,47 @@ class MetricBlock:
     best: frozenset[str] = frozenset()
 
 
+# Highlighted HTML of code samples, by (code, language).
+Highlighted = dict[tuple[str, str], Markup]
+
+
 @dataclass
 class TechViewCache:
     """Rendered technologies kept between builds, reused while the model and metrics are the
-    same objects (the loader hands back the same objects for unchanged files)."""
+    same objects (the loader hands back the same objects for unchanged files), and the
+    highlighted code of every sample (`highlight_samples`)."""
 
     entries: dict[str, tuple[Technology, dict[str, Metric], TechView]] = field(default_factory=dict)
+    highlighted: Highlighted = field(default_factory=dict)
+
+
+# Below this many samples to highlight, starting worker processes costs more than it saves.
+PARALLEL_MIN_SAMPLES = 32
+
+
+def highlight_samples(site: Site, known: Highlighted, jobs: int) -> Highlighted:
+    """The highlighted HTML of every code sample of `site`: from `known` when there, the
+    others highlighted now, by `jobs` processes when there are many. Highlighting is the
+    slowest part of a technology's view; done here, before pages are rendered in parallel,
+    no two render workers highlight the same sample."""
+    wanted = {
+        (sample.code, sample.language)
+        for tech in site.technologies.values()
+        for sample in tech.code_samples
+    }
+    todo = sorted(wanted - known.keys())
+    if jobs > 1 and len(todo) >= PARALLEL_MIN_SAMPLES:
+        done = fork_map(_highlight, todo, jobs)
+    else:
+        done = [_highlight(item) for item in todo]
+    return {
+        **{key: html for key, html in known.items() if key in wanted},
+        **dict(zip(todo, done, strict=True)),
+    }
+
+
+def _highlight(sample: tuple[str, str]) -> Markup:
+    return highlight_code(*sample)
 
 
 @dataclass(frozen=True)
@@ -149,9 +185,9 @@ def claim_html(claim: Claim) -> Markup:
     return html
 
 
-def tech_view(site: Site, slug: str, previous: TechView | None = None) -> TechView:
-    """The technology `slug` with its prose rendered and its code highlighted; `previous`, an
-    earlier view of the same technology, lends the highlighting of unchanged code samples."""
+def tech_view(site: Site, slug: str, highlighted: Highlighted | None = None) -> TechView:
+    """The technology `slug` with its prose rendered and its code highlighted (or taken from
+    `highlighted`)."""
     tech = site.technologies[slug]
     figures: dict[str, list[tuple[Figure, FigureView]]] = {}
     all_figures = list(tech.benchmarks)
@@ -187,19 +223,13 @@ def tech_view(site: Site, slug: str, previous: TechView | None = None) -> TechVi
         performance_summary=render_markdown(tech.performance_summary),
         community=community,
         pricing=pricing,
-        code_samples=code_views(tech, previous),
+        code_samples=code_views(tech, highlighted or {}),
         figures=figures,
     )
 
 
-def code_views(tech: Technology, previous: TechView | None = None) -> list[CodeView]:
-    """The code samples of `tech`, highlighted. Highlighting is the slowest part of a view,
-    so a sample whose code and language are as in `previous` keeps its highlighted HTML
-    (an edit elsewhere in the file does not highlight the code again)."""
-    highlighted: dict[tuple[str, str], Markup] = {}
-    if previous is not None:
-        for sample, view in zip(previous.model.code_samples, previous.code_samples, strict=True):
-            highlighted[(sample.code, sample.language)] = view.html
+def code_views(tech: Technology, highlighted: Highlighted) -> list[CodeView]:
+    """The code samples of `tech`, highlighted (or taken from `highlighted`)."""
     return [
         CodeView(
             sample.title,
