@@ -52,6 +52,7 @@ class BuildReport:
     out: Path
     pages: int = 0
     seconds: float = 0.0
+    search_seconds: float = 0.0  # of `seconds`, spent indexing for search
     warnings: list[Problem] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
 
@@ -114,6 +115,7 @@ class SiteBuilder:
         cache.highlighted = highlight_samples(site, cache.highlighted, jobs)
         specs = plan_pages(site)
         deriver = PageDeriver(site, self.tech_cache)
+        search_seconds = 0.0
         with staged_output(self.options.out) as staging:
             assets = write_assets(
                 default_static_dir(),
@@ -136,11 +138,14 @@ class SiteBuilder:
             for name, data in api_files(site, renderer.public_url, self.export_cache).items():
                 _write_file(staging / name, data)
             if site.settings.features.search:
+                indexing = time.perf_counter()
                 write_search_index(staging, jobs=jobs)
+                search_seconds = time.perf_counter() - indexing
         self.specs = {spec.path: spec for spec in specs}
         self.site = site
         self.assets = assets
         report = BuildReport(self.options.out, len(specs), time.perf_counter() - started)
+        report.search_seconds = search_seconds
         report.warnings = warnings
         report.written = [spec.path for spec in specs]
         return report

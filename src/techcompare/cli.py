@@ -110,7 +110,8 @@ def build(
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     _print_problems(report.warnings)
-    click.echo(f"Built {report.pages} pages in {report.seconds:.2f} s.")
+    search = f" (search index: {report.search_seconds:.2f} s)" if report.search_seconds else ""
+    click.echo(f"Built {report.pages} pages in {report.seconds:.2f} s{search}.")
     click.echo(f"Site written to {report.out}/ (open {report.out / 'index.html'})")
 
 
