@@ -60,10 +60,13 @@ SUMMARY_COLUMNS = (
     "CPU (s)",
     "pages/s",
     "CLI build (s)",
+    "of which search (s)",
     "peak RSS Python (MB)",
     "peak RSS with Pagefind (MB)",
     "rebuild 1 tech (ms)",
     "re-rendered / rewritten",
+    "rebuild 1 tech, overview (ms)",
+    "overview: re-rendered / rewritten",
     "no-op rebuild (ms)",
     "comparison page (KB)",
     "load avg",
@@ -300,6 +303,12 @@ def child_incremental(content: Path, out: Path) -> dict[str, Any]:
         changed = builder.rebuild([path])
         rebuild_seconds, rebuild_cpu = time.perf_counter() - started, cpu_seconds() - started_cpu
         rebuild_stages = clock.take()
+        # An edit every comparison page with the technology shows: its overview.
+        path.write_text(edit_overview(edited), encoding="utf-8")
+        started = time.perf_counter()
+        overview = builder.rebuild([path])
+        overview_seconds = time.perf_counter() - started
+        clock.take()
         started, started_cpu = time.perf_counter(), cpu_seconds()
         unchanged = builder.rebuild([])
         noop_seconds, noop_cpu = time.perf_counter() - started, cpu_seconds() - started_cpu
@@ -318,12 +327,25 @@ def child_incremental(content: Path, out: Path) -> dict[str, Any]:
         "rebuild_stages": rebuild_stages,
         "rerendered": changed.pages,
         "rewritten": len(changed.written),
+        "overview": overview_seconds,
+        "overview_rerendered": overview.pages,
+        "overview_rewritten": len(overview.written),
         "noop": noop_seconds,
         "noop_cpu": noop_cpu,
         "noop_stages": noop_stages,
         "noop_rerendered": unchanged.pages,
         "peak_rss_mb": peak_rss_mb(),
     }
+
+
+def edit_overview(text: str) -> str:
+    """`text` (a technology file) with a sentence added to the start of its overview."""
+    edited, count = re.subn(
+        r"^overview: \|\n  ", "overview: |\n  Edited by bench/run.py. ", text, count=1, flags=re.M
+    )
+    if count != 1:
+        raise SystemExit("no `overview: |` block to edit")
+    return edited
 
 
 def run_child(args: argparse.Namespace) -> int:
@@ -501,11 +523,13 @@ def measure_size(comparisons: int, args: argparse.Namespace) -> dict[str, Any]:
             ]
             measured = best_of(args.repeat, command, args.timeout)
             built = re.search(r"Built (\d+) pages in ([\d.]+) s", measured.stdout)
+            search = re.search(r"search index: ([\d.]+) s", measured.stdout)
             result["cli"] = {
                 "wall": measured.wall,
                 "cpu": measured.cpu,
                 "peak_rss_mb": measured.peak_rss_mb,
                 "reported": float(built.group(2)) if built else None,
+                "search": float(search.group(1)) if search else None,
             }
 
         if "incremental" not in args.skip:
@@ -596,10 +620,22 @@ def summary_table(results: list[dict[str, Any]]) -> str:
             _number(full_cpu),
             _number(pages / full, 0),
             _number(cli["wall"] if cli else None),
+            _number(cli.get("search") if cli else None),
             _number(stages["peak_rss_mb"], 0),
             _number(cli["peak_rss_mb"] if cli else stages["process_peak_rss_mb"], 0),
             _number(incremental["rebuild"] * 1000 if incremental else None, 0),
             f"{incremental['rerendered']:,} / {incremental['rewritten']:,}" if incremental else "–",
+            _number(
+                incremental["overview"] * 1000
+                if incremental and "overview" in incremental
+                else None,
+                0,
+            ),
+            (
+                f"{incremental['overview_rerendered']:,} / {incremental['overview_rewritten']:,}"
+                if incremental and "overview" in incremental
+                else "–"
+            ),
             _number(incremental["noop"] * 1000 if incremental else None, 0),
             _number(stages["comparison_page_kb"], 1),
             f"{result['load_before']:.1f} → {result['load_after']:.1f}",

@@ -390,3 +390,31 @@ def test_the_pages_named_by_a_rebuild_are_what_is_weighed(site: Path, tmp_path: 
     (copy / "technologies/sqlite/index.html").write_text("<html><body><main>gone</main>")
     assert refresh_search_index(copy, enabled=True, limit_bytes=weight, pages=pages) is True
     assert tree(copy / "pagefind") != before
+
+
+def test_search_copies_give_the_index_the_pages_give(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind reads copies of the pages without the parts it leaves out; the parts cut are
+    only those, so the index is the one the whole pages give, file for file."""
+    from_copies = tree(sharded_copy(site, tmp_path / "copies") / "pagefind")
+    monkeypatch.setattr(search_index, "search_copy", lambda html: html)
+    from_pages = tree(sharded_copy(site, tmp_path / "pages") / "pagefind")
+    assert from_copies == from_pages
+
+
+def test_a_search_copy_empties_what_the_selectors_leave_out(site: Path) -> None:
+    html = (site / "compare/postgresql-vs-sqlite/index.html").read_text()
+    copy = search_index.search_copy(html)
+    assert len(copy) < len(html) / 2
+    page, trimmed = parse_html(html), parse_html(copy)
+    emptied = [trimmed.by_id(i) for i in ("overview", "pros-cons", "use-cases", "code", "sources")]
+    emptied += trimmed.find_all(cls="metric") + trimmed.find_all(cls="side-table")
+    emptied += trimmed.find_all("nav", cls="toc")
+    assert len(trimmed.find_all(cls="metric")) == len(page.find_all(cls="metric")) > 0
+    for element in emptied:
+        assert element.children == [], element.attrs
+    # What the index keeps is all there, as it is in the page.
+    for kept in ("quick-comparison", "side-by-side", "decision", "recommendation", "faq"):
+        assert trimmed.by_id(kept).text() == page.by_id(kept).text(), kept
+    assert trimmed.find("main", data_pagefind_body="")

@@ -21,7 +21,10 @@ or rooting Pagefind at `main` (`--root-selector`) gives the same index at the sa
 
 What Pagefind costs grows with the words it indexes: CPU time (about half of it goes to
 reading the HTML, excluded parts included) and memory (about 285 bytes per indexed word,
-some 530 KB a page of the benchmark site, all held until the index is written).
+some 530 KB a page of the benchmark site, all held until the index is written). Pagefind
+reads excluded parts before it drops them, so the pages it reads are copies with those parts
+cut out beforehand (`search_copy`): a comparison page's copy is a third of the page, and the
+index is the same.
 
 So a large site is indexed in shards: its indexed pages are dealt out, in order of path, to
 shards of at most `SHARD_PAGES` pages, and Pagefind indexes each shard into a bundle of its
@@ -43,6 +46,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
@@ -50,6 +54,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .output import OutputError
+from .parallel import fork_map
 
 SEARCH_DIR = "pagefind"
 # Beside the first bundle: the other bundles the search page merges, as paths relative to it.
@@ -80,6 +85,61 @@ EXCLUDE_SELECTORS = (
     "article.content > #performance > .tech-grid",
     "article.content .side-table",
 )
+
+# The elements `search_copy` cuts out, as each starts in a page (`CompactTemplates` writes
+# plain attribute values unquoted), each one excluded by a selector above. An element not
+# found is simply left in: the selectors still exclude it.
+_CUT_ANYWHERE = (
+    ("nav", re.compile(r"<nav class=toc[ >]")),
+    ("section", re.compile(r"<section id=sources[ >]")),
+)
+_CUT_IN_COMPARISONS = (
+    ("section", re.compile(r"<section id=(?:overview|pros-cons|use-cases|code)[ >]")),
+    ("figure", re.compile(r"<figure class=metric[ >]")),
+    ("table", re.compile(r"<table class=side-table[ >]")),
+)
+_COMPARISON = "<article class=content>"
+_PERFORMANCE_GRID = re.compile(r"<section id=performance[ >]")
+_TECH_GRID = re.compile(r"<div class=tech-grid>")
+_TAGS = {
+    tag: re.compile(rf"<(/?){tag}[\s>]") for tag in ("nav", "section", "figure", "table", "div")
+}
+
+
+def search_copy(html: str) -> str:
+    """`html` without the contents of the parts of it that `EXCLUDE_SELECTORS` leave out of
+    the index (those that are large: the section list, the list of sources and, on
+    comparison pages, the technologies' own sections, figures and tables), for Pagefind to
+    read instead of the page. The excluded elements themselves stay, empty: Pagefind records
+    their ids as anchors. Text is escaped in our pages, so a `<tag` is always a tag."""
+    cuts: list[tuple[int, int]] = []
+    comparison = _COMPARISON in html
+    for tag, opening in _CUT_ANYWHERE + (_CUT_IN_COMPARISONS if comparison else ()):
+        cuts += [_contents(html, match.start(), tag) for match in opening.finditer(html)]
+    if comparison and (performance := _PERFORMANCE_GRID.search(html)):
+        _, end = _contents(html, performance.start(), "section")
+        if grid := _TECH_GRID.search(html, performance.start(), max(end, 0)):
+            cuts.append(_contents(html, grid.start(), "div"))
+    kept, position = [], 0
+    for start, end in sorted(cuts):
+        if end < 0 or start < position:  # unbalanced, or inside a part already cut
+            continue
+        kept.append(html[position:start])
+        position = end
+    kept.append(html[position:])
+    return "".join(kept)
+
+
+def _contents(html: str, start: int, tag: str) -> tuple[int, int]:
+    """Where the contents of the `tag` element opening at `start` begin and end: after its
+    start tag, before its end tag; (-1, -1) when it does not end."""
+    depth = 0
+    for match in _TAGS[tag].finditer(html, start):
+        depth += -1 if match[1] else 1
+        if depth == 0:
+            return html.index(">", start) + 1, match.start()
+    return -1, -1
+
 
 # Pagefind spends about 9 ms of CPU on a page of the 1,000-comparison benchmark site (11.5 s
 # for its 1,257 pages), and grows linearly: a large site takes a while, but a stuck binary must
@@ -180,8 +240,8 @@ def _index_site(
     shard_pages: int | None,
     pages: Sequence[str] | None = None,
 ) -> None:
-    """Index `site_dir` into the bundle folder `output` (which must not exist yet): one
-    Pagefind run over the folder when its indexed pages fit in one shard, else shards."""
+    """Index `site_dir` into the bundle folder `output` (which must not exist yet), in as
+    many shards as its indexed pages need (one when they fit in one)."""
     if shard_pages is None:
         shard_pages = SHARD_PAGES  # read here, so that tests can set it for a whole build
     if shard_pages < 1:
@@ -191,16 +251,10 @@ def _index_site(
     work = site_dir / _SHARDS_WORK
     shutil.rmtree(work, ignore_errors=True)  # left by an indexer that was killed
     pages = _html_pages(site_dir) if pages is None else [p for p in pages if p.endswith(".html")]
-    shards: list[list[str]] = []
-    if len(pages) > shard_pages:
-        indexed = _indexed_pages(site_dir, pages)
-        count = math.ceil(len(indexed) / shard_pages)
-        # In turn, so that every shard has the same mix of pages (see the module docstring).
-        shards = [indexed[first::count] for first in range(count)] if count > 1 else []
-    if not shards:
-        _run_pagefind(site_dir, output)
-        _write_shard_list(output, [])
-        return
+    indexed = _indexed_pages(site_dir, pages)
+    count = max(1, math.ceil(len(indexed) / shard_pages))
+    # In turn, so that every shard has the same mix of pages (see the module docstring).
+    shards = [indexed[first::count] for first in range(count)]
     try:
         _index_shards(site_dir, work, output, shards, jobs or os.cpu_count() or 1)
     finally:
@@ -243,15 +297,20 @@ def _has_body_marker(path: str) -> bool:
 def _index_shards(
     site_dir: Path, work: Path, output: Path, shards: list[list[str]], jobs: int
 ) -> None:
-    """Index each shard from a folder of hard links to its pages (the pages keep their paths,
-    so Pagefind gives them their addresses in the site), `jobs` at a time; then gather the
-    bundles into `output`."""
+    """Index each shard from a folder of `search_copy`s of its pages (the copies keep the
+    pages' paths, so Pagefind gives them their addresses in the site), `jobs` at a time; then
+    gather the bundles into `output`."""
     bundles = []
+    copies = []
     for number, shard in enumerate(shards):
         shard_site = work / f"site-{number}"
-        for page in shard:
-            _link(site_dir / page, shard_site / page)
+        copies += [(str(site_dir / page), str(shard_site / page)) for page in shard]
         bundles.append((shard_site, work / f"bundle-{number}"))
+    if jobs > 1:
+        fork_map(_write_search_copy, copies, jobs)
+    else:
+        for copy in copies:
+            _write_search_copy(copy)
     with ThreadPoolExecutor(max_workers=min(jobs, len(bundles))) as pool:
         running = [pool.submit(_run_pagefind, site, bundle) for site, bundle in bundles]
         try:
@@ -273,12 +332,14 @@ def _index_shards(
     first.rename(output)
 
 
-def _link(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links
-        shutil.copyfile(source, target)
+def _write_search_copy(paths: tuple[str, str]) -> None:
+    """Write the `search_copy` of the page at the first path to the second."""
+    source, target = paths
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(source, encoding="utf-8") as page:
+        html = page.read()
+    with open(target, "w", encoding="utf-8") as copy:
+        copy.write(search_copy(html))
 
 
 def _strip_to_index(bundle: Path) -> None:
