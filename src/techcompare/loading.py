@@ -142,16 +142,19 @@ def _load_content(root: Path, cache: LoadCache | None, jobs: int | None) -> Load
 
 # What reading one file gave: its Source (None when it failed) and its problems.
 Read = tuple["Source[Any] | None", list[Problem]]
+Stamp = tuple[int, int, int]
 # The content being loaded, in a forked worker process (set in the parent before forking).
 _worker_content: LoadedContent | None = None
 
 
 def _read_in_parallel(
     content: LoadedContent, files: list[tuple[Path, type[BaseModel]]], jobs: int
-) -> dict[Path, Read]:
+) -> dict[Path, tuple[Stamp | None, Read]]:
     """Read the `files` that are not in the cache in `jobs` forked processes, when there are
-    enough of them to be worth it; the rest are read one by one as they come."""
-    todo = [(path, model) for path, model in files if _cached(content, path) is None]
+    enough of them to be worth it; the rest are read one by one as they come. Each result
+    comes with the file's stamp from before it was read."""
+    stamps = {path: _stamp(path) for path, _ in files}
+    todo = [(path, model) for path, model in files if _cached(content, path, stamps[path]) is None]
     if jobs < 2 or len(todo) < PARALLEL_MIN_FILES:
         return {}
     global _worker_content
@@ -160,7 +163,7 @@ def _read_in_parallel(
         results = fork_map(_read_in_worker, todo, jobs)
     finally:
         _worker_content = None
-    return {path: result for (path, _), result in zip(todo, results, strict=True)}
+    return {path: (stamps[path], read) for (path, _), read in zip(todo, results, strict=True)}
 
 
 def _read_in_worker(item: tuple[Path, type[BaseModel]]) -> Read:
@@ -253,12 +256,12 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
     return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
-def _cached(content: LoadedContent, path: Path) -> Read | None:
+def _cached(content: LoadedContent, path: Path, stamp: Stamp | None) -> Read | None:
     """What the cache holds for `path`, when the file has not changed since it was read."""
-    if content.cache is None:
+    if content.cache is None or stamp is None:
         return None
     cached = content.cache.entries.get(path)
-    if cached is None or cached[0] != _stamp(path):
+    if cached is None or cached[0] != stamp:
         return None
     return cached[1], cached[2]
 
@@ -268,23 +271,24 @@ def _load_one(
     path: Path,
     model: type[M],
     required: bool = False,
-    read: dict[Path, Read] | None = None,
+    read: dict[Path, tuple[Stamp | None, Read]] | None = None,
 ) -> Source[M] | None:
     """Load one file: from the cache when the file has not changed since last time, else as
-    a worker process read it (`read`), else read it now."""
-    cached = _cached(content, path)
-    if cached is not None:
-        content.problems.items.extend(cached[1])
-        return cached[0]
+    a worker process read it (`read`), else read it now. The stamp kept with it is taken
+    before it is read, so a change made while it is read is seen next time."""
     if read and path in read:
-        source, problems = read[path]
+        stamp, (source, problems) = read[path]
         content.problems.items.extend(problems)
     else:
+        stamp = _stamp(path)
+        cached = _cached(content, path, stamp)
+        if cached is not None:
+            content.problems.items.extend(cached[1])
+            return cached[0]
         before = len(content.problems.items)
         source = _read_and_validate(content, path, model, required, checked=read is not None)
         problems = content.problems.items[before:]
     if content.cache is not None:
-        stamp = _stamp(path)
         if stamp is None:
             content.cache.entries.pop(path, None)
         else:
