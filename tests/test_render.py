@@ -410,8 +410,12 @@ def test_templates_are_compacted_without_changing_what_a_browser_shows() -> None
     assert "<span class=one>a</span>\n<span>b</span>" in compact
     assert "<pre>\n    kept\n      as is</pre>" in compact
     assert "let s = `two\n    lines`;\n  </script>" in compact
-    # Values with spaces or Jinja expressions keep their quotes.
+    # Values with spaces or Jinja expressions keep their quotes, and so does a value that
+    # Jinja may write more of.
     assert '<a href="{{ url }}" title="two words">x</a></section>' in compact
+    assert compact_markup('<td class="a"{% if b %}b{% endif %}>') == (
+        '<td class="a"{% if b %}b{% endif %}>'
+    )
 
 
 def test_rendered_pages_carry_no_template_indentation(databases_site: Path) -> None:

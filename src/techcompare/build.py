@@ -106,6 +106,9 @@ class SiteBuilder:
     def build(self) -> BuildReport:
         """Render every page into a fresh folder and swap it into place."""
         started = time.perf_counter()
+        if gc.get_freeze_count():  # a dev server building again: let the last build go
+            gc.unfreeze()
+            gc.collect()
         site, warnings = self._load()
         # The content lives as long as the build: keep the cycle collector off its millions
         # of objects, here and in the forked render workers (a third of page-data time).

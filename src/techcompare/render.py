@@ -51,7 +51,9 @@ def human_date(value: date | str) -> str:
 _VERBATIM = re.compile(r"(<(pre|textarea|script)\b.*?</\2\s*>)", re.IGNORECASE | re.DOTALL)
 _LINE_BREAK_AND_INDENT = re.compile(r"\n\s+")
 # A quoted attribute value the template spells out, that HTML reads the same unquoted.
-_QUOTED_VALUE = re.compile(r'(?<=\s)([a-z][a-z-]*)="([A-Za-z0-9_.:#-]+)"')
+# (Only before whitespace or the end of the tag: a Jinja tag right after the value could
+# write more of it.)
+_QUOTED_VALUE = re.compile(r'(?<=\s)([a-z][a-z-]*)="([A-Za-z0-9_.:#-]+)"(?=[\s>])')
 # Whitespace next to the tag of an element laid out as a block is not rendered: it goes.
 _BLOCK = (
     r"(?:html|head|body|meta|link|title|main|header|footer|nav|section|article|aside|div|p"
