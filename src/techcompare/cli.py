@@ -72,7 +72,7 @@ def main() -> None:
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes for rendering (default: one per CPU core).",
+    help="Worker processes for reading, rendering and search indexing (default: one per core).",
 )
 def build(
     content: Path,
