@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,11 @@ PROBLEM_LINE = re.compile(
 
 
 def neighbours(out: Path) -> list[str]:
-    """Names beside the output folder, other than the content and the output itself."""
+    """Names beside the output folder, other than the content and the output itself, once
+    the previous output (`.site.trash-…`, deleted by a detached process) is gone."""
+    deadline = time.monotonic() + 30
+    while any(".trash-" in p.name for p in out.parent.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
     return sorted(p.name for p in out.parent.iterdir() if p.name not in ("content", out.name))
 
 
