@@ -1,7 +1,8 @@
 // The technology picker: compares 2 to 4 technologies side by side in the browser, from the
-// site's JSON export (api/site.json), without a server. The form works without this script
-// (it submits ?compare=a&compare=b); with it, the selection is read from the address on load
-// and written back with history.replaceState, so a comparison can be shared as a link.
+// site's JSON export (api/picker.json, the part of api/site.json it needs), without a server.
+// The form works without this script (it submits ?compare=a&compare=b); with it, the
+// selection is read from the address on load and written back with history.replaceState, so
+// a comparison can be shared as a link.
 // Content is untrusted: every string reaches the page as a text node, never as HTML, and maps
 // keyed by data are made without a prototype (a slug such as `__proto__` stays a plain key).
 (function () {

@@ -37,7 +37,7 @@ from techcompare.figures import format_figure
 from techcompare.resolve import Site
 from techcompare.schema import DRAFT
 
-API_FILES = ("api/index.json", "api/schema.json", "api/site.json")
+API_FILES = ("api/index.json", "api/picker.json", "api/schema.json", "api/site.json")
 
 
 def site_of(content: Path) -> Site:
@@ -99,7 +99,7 @@ def test_a_build_writes_the_api_folder_and_its_index_lists_it(databases_site: Pa
         assert (databases_site / name).is_file(), name
     index = read_json(databases_site / "api" / "index.json")
     listed = {entry["name"] for entry in index["files"]}
-    assert listed == {"site.json", "schema.json"}
+    assert listed == {"site.json", "schema.json", "picker.json"}
     for entry in index["files"]:
         assert entry["url"] == f"/api/{entry['name']}"
         assert entry["description"]
@@ -259,6 +259,7 @@ def test_addresses_follow_the_base_url(tmp_path: Path) -> None:
     assert {e["url"] for e in index["files"]} == {
         "https://db.example.org/sub/api/site.json",
         "https://db.example.org/sub/api/schema.json",
+        "https://db.example.org/sub/api/picker.json",
     }
 
 
@@ -270,7 +271,7 @@ def test_the_export_is_deterministic_with_sorted_keys(tmp_path: Path, databases_
         assert first == (again / name).read_bytes(), name
         text = first.decode("utf-8")
         parsed = json.loads(text)
-        compact = name.endswith("site.json")
+        compact = name.endswith(("site.json", "picker.json"))
         assert text == (
             json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
             if compact
@@ -398,9 +399,9 @@ def checkbox_values(form: Any) -> list[str]:
 
 def test_a_technology_page_offers_every_technology(databases_site: Path) -> None:
     form = picker_form(databases_site, "technologies/sqlite/index.html")
-    assert form.attrs.get("method", "get") == "get"  # the minifier drops the default
+    assert form.attrs.get("method", "get") == "get"
     assert form.attrs["action"] == "/technologies/sqlite/#picker"
-    assert form.attrs["data-export"] == "/api/site.json"
+    assert form.attrs["data-export"] == "/api/picker.json"
     assert checkbox_values(form) == ["postgresql", "sqlite"]
     for box in form.find_all("input", type="checkbox"):
         assert box.attrs["name"] == "compare"
@@ -435,7 +436,7 @@ def test_the_picker_respects_the_base_path(tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(DATABASES, out, base_url="/sub/")
     form = picker_form(out, "technologies/sqlite/index.html")
-    assert form.attrs["data-export"] == "/sub/api/site.json"
+    assert form.attrs["data-export"] == "/sub/api/picker.json"
     assert form.attrs["data-root"] == "/sub/"
     assert form.attrs["action"] == "/sub/technologies/sqlite/#picker"
 
@@ -452,3 +453,18 @@ def test_no_picker_when_there_is_nothing_to_compare(tmp_path: Path) -> None:
     data = read_json(out / "api" / "site.json")
     assert [t["slug"] for t in data["technologies"]] == ["sqlite"]
     assert validator(out).is_valid(data)
+
+
+def test_the_picker_export_is_the_site_export_with_comparisons_cut_down(built: Built) -> None:
+    whole = read_json(built.out / "api" / "site.json")
+    picker = read_json(built.out / "api" / "picker.json")
+    assert {key: picker[key] for key in picker if key != "comparisons"} == {
+        key: whole[key] for key in whole if key != "comparisons"
+    }
+    assert picker["comparisons"] == [
+        {key: c[key] for key in ("slug", "title", "path", "technologies")}
+        for c in whole["comparisons"]
+    ]
+    assert (built.out / "api" / "picker.json").stat().st_size < (
+        built.out / "api" / "site.json"
+    ).stat().st_size

@@ -7,6 +7,9 @@ write, by path in the output folder:
   (`model_dump(mode="json")`), plus each page's address and each figure's display text;
 - `api/schema.json`: the JSON Schema (draft 2020-12) of `site.json`, generated from the
   export models below, which extend the content models, so the two cannot drift apart;
+- `api/picker.json`: what the technology picker reads, `site.json` without the content of
+  the comparisons (each only by slug, title, address and technologies): a sixth of the size
+  on the 1,000-comparison benchmark site (3.4 MB instead of 20 MB);
 - `api/index.json`: what the folder holds.
 
 The export is deterministic: lists in the site's order (slugs sorted), keys sorted, no build
@@ -47,6 +50,7 @@ from .schema import DRAFT, _restrict_mapping_keys, schema_json
 
 API_DIR = "api"
 SITE_FILE = "site.json"
+PICKER_FILE = "picker.json"
 SCHEMA_FILE = "schema.json"
 INDEX_FILE = "index.json"
 FORMAT_VERSION = 1
@@ -322,6 +326,26 @@ def site_json(site: Site, link: Callable[[str], str], cache: ExportCache | None 
     return cache.join([*_json_object(members), b"\n"])
 
 
+def picker_json(site: Site, link: Callable[[str], str], cache: ExportCache) -> bytes:
+    """`picker.json` as bytes: `site.json` with each comparison cut down to its slug, title,
+    path and technologies; the technologies' pieces come from `cache`, as `site.json`'s."""
+    members = {key: [_compact(value)] for key, value in site_export_parts(site, link).items()}
+    members["technologies"] = _json_array(
+        [cache.technology(site, slug, link) for slug in site.technologies]
+    )
+    comparisons = [
+        {
+            "slug": slug,
+            "title": comparison.title,
+            "path": comparison_url(slug),
+            "technologies": comparison.technologies,
+        }
+        for slug, comparison in site.comparisons.items()
+    ]
+    members["comparisons"] = [_compact(comparisons)]
+    return b"".join([*_json_object(members), b"\n"])
+
+
 def _same_chunks(old: list[bytes], new: list[bytes]) -> bool:
     # The large pieces come from the cache, so they are the same objects when unchanged;
     # comparing identities first spares comparing megabytes.
@@ -346,6 +370,7 @@ def api_files(
 ) -> dict[str, bytes]:
     """The files of `/api/`, by path in the output folder; `cache` keeps the serialised
     technologies and comparisons for the next build of the same site."""
+    cache = cache if cache is not None else ExportCache()
     index = {
         "format_version": FORMAT_VERSION,
         "files": [
@@ -360,10 +385,17 @@ def api_files(
                 "url": link(f"{API_DIR}/{SCHEMA_FILE}"),
                 "description": f"JSON Schema (draft 2020-12) of {SITE_FILE}.",
             },
+            {
+                "name": PICKER_FILE,
+                "url": link(f"{API_DIR}/{PICKER_FILE}"),
+                "description": f"What the technology picker reads: {SITE_FILE} with each "
+                "comparison only by slug, title, path and technologies.",
+            },
         ],
     }
     return {
         f"{API_DIR}/{INDEX_FILE}": (json.dumps(index, indent=2, sort_keys=True) + "\n").encode(),
         f"{API_DIR}/{SITE_FILE}": site_json(site, link, cache),
+        f"{API_DIR}/{PICKER_FILE}": picker_json(site, link, cache),
         f"{API_DIR}/{SCHEMA_FILE}": export_schema_json().encode("utf-8"),
     }

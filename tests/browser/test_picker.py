@@ -232,7 +232,7 @@ def test_the_picker_works_under_a_base_path_and_keeps_names_as_text(
     tracked.goto(many_server.url("categories/databases/?compare=sqlite&compare=mallory"))
     page = tracked.page
     page.locator(RESULT_TABLE).wait_for()
-    assert any(url.endswith("/sub/api/site.json") for url in tracked.requested)
+    assert any(url.endswith("/sub/api/picker.json") for url in tracked.requested)
     assert box(tracked, "mallory").is_checked()
     assert HOSTILE_NAME in table_headers(tracked)
     assert page.locator(".picker-result img").count() == 0
