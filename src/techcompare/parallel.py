@@ -21,6 +21,17 @@ R = TypeVar("R")
 
 PR_SET_PDEATHSIG = 1
 
+
+def _find_prctl() -> Callable[..., int] | None:
+    with contextlib.suppress(OSError, AttributeError):
+        return ctypes.CDLL(None, use_errno=True).prctl
+    return None
+
+
+# Looked up here, in the parent: a forked child must not load libraries (dlopen takes a lock
+# that another thread of the parent, such as a dev server's file watcher, may have held at
+# the fork, and the child would wait for it for ever).
+_prctl = _find_prctl()
 _parent_pid = 0
 
 
@@ -53,5 +64,5 @@ def _start_worker(parent_pid: int) -> None:
     _parent_pid = parent_pid
     # If the build is killed, its workers must not go on writing into the staging folder
     # that the next build cleans up: on Linux, ask to be killed with the parent.
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -158,6 +158,9 @@ SHARD_PAGES = 400
 _MERGED_BUNDLE_PARTS = ("pagefind-entry.json", "index", "fragment", "filter")
 _MERGED_BUNDLE_META = ".pf_meta"
 
+# Below this many pages, copying them in worker processes costs more than it saves.
+PARALLEL_MIN_COPIES = 200
+
 # Working folders in the site while shards are indexed (hard links to the shard's pages, and
 # the bundles), removed before indexing ends.
 _SHARDS_WORK = ".pagefind-shards"
@@ -306,7 +309,7 @@ def _index_shards(
         shard_site = work / f"site-{number}"
         copies += [(str(site_dir / page), str(shard_site / page)) for page in shard]
         bundles.append((shard_site, work / f"bundle-{number}"))
-    if jobs > 1:
+    if jobs > 1 and len(copies) >= PARALLEL_MIN_COPIES:
         fork_map(_write_search_copy, copies, jobs)
     else:
         for copy in copies:
