@@ -182,6 +182,11 @@ def _parse(text: str) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        if "maximum nesting depth" in problem:
+            # PyYAML 6.0.4 refuses deep flow nesting (`[[[[…`) while scanning ahead, before
+            # the builder sees the depth: report it as the builder does, where it starts.
+            where = _flow_too_deep(text) or (line, column)
+            raise YamlError(f"nesting is deeper than {MAX_DEPTH} levels", *where) from None
         raise _SyntaxError(f"invalid YAML: {problem}", line, column) from None
     except yaml.reader.ReaderError as exc:
         # A character YAML refuses raw, such as a control character; libyaml counts bytes.
@@ -266,6 +271,19 @@ def _unshift(shifts: Shifts, line: int, column: int) -> Position:
     if column - 1 >= after:
         return (line, column - after + before)
     return (line, min(column, before + 1))
+
+
+def _flow_too_deep(text: str) -> Position | None:
+    """Where flow brackets (`[`, `{`) first nest deeper than `MAX_DEPTH`, if they do."""
+    depth = 0
+    for offset, char in enumerate(text):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _offset_position(text, offset)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return None
 
 
 def _offset_position(text: str, offset: int) -> Position:
