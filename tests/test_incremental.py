@@ -8,9 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from testkit import DATABASES, TODAY, edit, tree
+from testkit import BUNDLED_CONTENT, DATABASES, TODAY, edit, tree
 
 from techcompare.build import BuildOptions, SiteBuilder, build_site
+from techcompare.checking import check_content
 from techcompare.theme import default_templates_dir
 
 
@@ -221,3 +222,25 @@ def test_with_templates_of_ones_own_any_field_may_show_on_any_page(
     clean = tmp_path / "clean"
     build_site(dataclasses.replace(options, out=clean))
     assert tree(out) == tree(clean)
+
+
+def test_a_rebuild_reviews_a_comparison_again_when_its_technologies_change(
+    tmp_path: Path,
+) -> None:
+    """The metric-gap warnings of a comparison are kept between rebuilds only while it and
+    the metrics its technologies report are unchanged."""
+    content = tmp_path / "content"
+    shutil.copytree(BUNDLED_CONTENT, content)
+    site = builder(content, tmp_path / "site")
+    before = [str(w) for w in site.build().warnings]
+    assert any("`developers` is reported by" in w for w in before)
+    graphql = content / "technologies" / "graphql.yaml"
+    text = graphql.read_text(encoding="utf-8")
+    start = text.index("    - metric: developers\n")
+    graphql.write_text(text[:start] + text[text.index("    - metric: npm-weekly", start) :])
+
+    after = [str(w) for w in site.rebuild([graphql]).warnings]
+
+    assert not any("`developers` is reported by" in w for w in after)
+    _, problems = check_content(content, TODAY)
+    assert after == [str(w) for w in problems.warnings]

@@ -90,6 +90,11 @@ class LoadCache:
     )
     # Content-quality warnings of one file (quality.py), with the Source and date they are for.
     reviews: dict[Path, tuple[Source[Any], date, list[Problem]]] = field(default_factory=dict)
+    # Warnings of one comparison about its technologies' metrics (quality.py), with the Source
+    # and the metrics each of its technologies reports that they are for.
+    comparison_reviews: dict[
+        Path, tuple[Source[Any], tuple[frozenset[str], ...], list[Problem]]
+    ] = field(default_factory=dict)
 
 
 def load_content(root: Path, cache: LoadCache | None = None, jobs: int | None = 1) -> LoadedContent:

@@ -45,7 +45,24 @@ def check_quality(content: LoadedContent, site: Site, today: date | None = None)
             _warn(content, source, (), "no comparison uses this technology yet")
     reported = {slug: _reported_metrics(tech) for slug, tech in site.technologies.items()}
     for comparison in content.comparisons.values():
-        _comparison_warnings(content, comparison, reported)
+        _cached_comparison_warnings(content, comparison, reported)
+
+
+def _cached_comparison_warnings(
+    content: LoadedContent, source: Source[Comparison], reported_by: dict[str, frozenset[str]]
+) -> None:
+    """`_comparison_warnings`, reused while the comparison is unchanged and its technologies
+    report the same metrics, so a rebuild does not review every comparison again."""
+    cache = content.cache.comparison_reviews if content.cache is not None else None
+    key = tuple(reported_by[slug] for slug in source.model.technologies)
+    cached = cache.get(source.path) if cache is not None else None
+    if cached is not None and cached[0] is source and cached[1] == key:
+        content.problems.items.extend(cached[2])
+        return
+    before = len(content.problems.items)
+    _comparison_warnings(content, source, reported_by)
+    if cache is not None:
+        cache[source.path] = (source, key, content.problems.items[before:])
 
 
 def _file_warnings(content: LoadedContent, source: Source[Any], today: date) -> None:
