@@ -9,8 +9,6 @@ workers. A worker dies with its parent: a killed build leaves nothing writing be
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Sequence
@@ -23,15 +21,17 @@ PR_SET_PDEATHSIG = 1
 
 
 def _find_prctl() -> Callable[..., int] | None:
+    import ctypes
+
     with contextlib.suppress(OSError, AttributeError):
         return ctypes.CDLL(None, use_errno=True).prctl
     return None
 
 
-# Looked up here, in the parent: a forked child must not load libraries (dlopen takes a lock
-# that another thread of the parent, such as a dev server's file watcher, may have held at
-# the fork, and the child would wait for it for ever).
-_prctl = _find_prctl()
+# Looked up in the parent, before the first fork: a forked child must not load libraries
+# (dlopen takes a lock that another thread of the parent, such as a dev server's file
+# watcher, may have held at the fork, and the child would wait for it for ever).
+_prctl: Callable[..., int] | None = None
 _parent_pid = 0
 
 
@@ -40,6 +40,11 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[
 
     `function` must be a module-level function (it is sent by name); it may read module
     state the parent set before calling, which the fork copies."""
+    import multiprocessing  # here: a build that forks nothing (`check`, small sites) skips it
+
+    global _prctl
+    if _prctl is None:
+        _prctl = _find_prctl()
     context = multiprocessing.get_context("fork")
     # Small batches balance the load (items cost more or less) with little overhead each.
     size = max(1, min(32, len(items) // (jobs * 8)))
