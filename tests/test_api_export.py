@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from testkit import (
     BUNDLED_CONTENT,
     DATABASES,
+    REPO,
     TODAY,
     build,
     copy_site,
@@ -25,6 +27,7 @@ from testkit import (
 )
 
 from techcompare.api_export import (
+    PICKER_FIELDS,
     ExportCache,
     api_files,
     export_json,
@@ -455,12 +458,21 @@ def test_no_picker_when_there_is_nothing_to_compare(tmp_path: Path) -> None:
     assert validator(out).is_valid(data)
 
 
-def test_the_picker_export_is_the_site_export_with_comparisons_cut_down(built: Built) -> None:
+def test_the_picker_export_is_the_site_export_cut_down_to_what_the_picker_reads(
+    built: Built,
+) -> None:
     whole = read_json(built.out / "api" / "site.json")
     picker = read_json(built.out / "api" / "picker.json")
-    assert {key: picker[key] for key in picker if key != "comparisons"} == {
-        key: whole[key] for key in whole if key != "comparisons"
-    }
+    for key in ("format_version", "site", "categories", "metrics"):
+        assert picker[key] == whole[key], key
+    assert len(picker["technologies"]) == len(whole["technologies"])
+    for cut, full in zip(picker["technologies"], whole["technologies"], strict=True):
+        assert set(cut) <= set(PICKER_FIELDS)
+        for key in set(cut) - {"community"}:
+            assert cut[key] == full[key], (full["slug"], key)
+        if full.get("community"):
+            assert cut["community"] == {"figures": full["community"]["figures"]}
+        assert "overview" in full and "overview" not in cut
     assert picker["comparisons"] == [
         {key: c[key] for key in ("slug", "title", "path", "technologies")}
         for c in whole["comparisons"]
@@ -468,3 +480,10 @@ def test_the_picker_export_is_the_site_export_with_comparisons_cut_down(built: B
     assert (built.out / "api" / "picker.json").stat().st_size < (
         built.out / "api" / "site.json"
     ).stat().st_size
+
+
+def test_every_field_the_picker_script_reads_is_in_the_picker_export() -> None:
+    script = (REPO / "static" / "picker.js").read_text(encoding="utf-8")
+    read = set(re.findall(r"\b(?:tech|t)\.([a-z_]+)", script))
+    assert {"name", "pricing", "benchmarks"} <= read
+    assert read <= set(PICKER_FIELDS), read - set(PICKER_FIELDS)

@@ -7,9 +7,9 @@ write, by path in the output folder:
   (`model_dump(mode="json")`), plus each page's address and each figure's display text;
 - `api/schema.json`: the JSON Schema (draft 2020-12) of `site.json`, generated from the
   export models below, which extend the content models, so the two cannot drift apart;
-- `api/picker.json`: what the technology picker reads, `site.json` without the content of
-  the comparisons (each only by slug, title, address and technologies): a sixth of the size
-  on the 1,000-comparison benchmark site (3.4 MB instead of 20 MB);
+- `api/picker.json`: what the technology picker reads: `site.json` with each technology cut
+  down to the fields the picker shows (`PICKER_FIELDS`: no overview, use cases or code) and
+  each comparison to its slug, title, address and technologies;
 - `api/index.json`: what the folder holds.
 
 The export is deterministic: lists in the site's order (slugs sorted), keys sorted, no build
@@ -51,6 +51,11 @@ from .schema import DRAFT, _restrict_mapping_keys, schema_json
 API_DIR = "api"
 SITE_FILE = "site.json"
 PICKER_FILE = "picker.json"
+# What `picker.json` keeps of a technology: what static/picker.js reads.
+PICKER_FIELDS = (
+    *("slug", "name", "path", "url", "kind", "license", "summary", "best_for", "categories"),
+    *("benchmarks", "community", "pricing", "pros", "cons"),
+)
 SCHEMA_FILE = "schema.json"
 INDEX_FILE = "index.json"
 FORMAT_VERSION = 1
@@ -267,7 +272,7 @@ class ExportCache:
     made from: reused while the model (and for technologies the metric registry) are the
     same objects and the page address is the same."""
 
-    technologies: dict[str, tuple[Technology, dict[str, Metric], str, bytes]] = field(
+    technologies: dict[str, tuple[Technology, dict[str, Metric], str, bytes, bytes]] = field(
         default_factory=dict
     )
     comparisons: dict[str, tuple[Comparison, str, bytes]] = field(default_factory=dict)
@@ -285,13 +290,23 @@ class ExportCache:
 
     def technology(self, site: Site, slug: str, link: Callable[[str], str]) -> bytes:
         """The JSON of one technology, serialised again only when it changed."""
+        return self._technology_pieces(site, slug, link)[0]
+
+    def picker_technology(self, site: Site, slug: str, link: Callable[[str], str]) -> bytes:
+        """The JSON of one technology as `picker.json` has it (`PICKER_FIELDS`)."""
+        return self._technology_pieces(site, slug, link)[1]
+
+    def _technology_pieces(
+        self, site: Site, slug: str, link: Callable[[str], str]
+    ) -> tuple[bytes, bytes]:
         tech, url = site.technologies[slug], link(technology_url(slug))
         cached = self.technologies.get(slug)
         if cached and cached[0] is tech and cached[1] is site.metrics and cached[2] == url:
-            return cached[3]
-        piece = _compact(_technology(site, slug, tech, link))
-        self.technologies[slug] = (tech, site.metrics, url, piece)
-        return piece
+            return cached[3], cached[4]
+        data = _technology(site, slug, tech, link)
+        whole, picked = _compact(data), _compact(_for_picker(data))
+        self.technologies[slug] = (tech, site.metrics, url, whole, picked)
+        return whole, picked
 
     def comparison(self, site: Site, slug: str, link: Callable[[str], str]) -> bytes:
         """The JSON of one written comparison, serialised again only when it changed."""
@@ -327,11 +342,12 @@ def site_json(site: Site, link: Callable[[str], str], cache: ExportCache | None 
 
 
 def picker_json(site: Site, link: Callable[[str], str], cache: ExportCache) -> bytes:
-    """`picker.json` as bytes: `site.json` with each comparison cut down to its slug, title,
-    path and technologies; the technologies' pieces come from `cache`, as `site.json`'s."""
+    """`picker.json` as bytes: `site.json` with each technology cut down to `PICKER_FIELDS`
+    and each comparison to its slug, title, path and technologies; the technologies' pieces
+    are kept in `cache`, as `site.json`'s."""
     members = {key: [_compact(value)] for key, value in site_export_parts(site, link).items()}
     members["technologies"] = _json_array(
-        [cache.technology(site, slug, link) for slug in site.technologies]
+        [cache.picker_technology(site, slug, link) for slug in site.technologies]
     )
     comparisons = [
         {
@@ -344,6 +360,15 @@ def picker_json(site: Site, link: Callable[[str], str], cache: ExportCache) -> b
     ]
     members["comparisons"] = [_compact(comparisons)]
     return b"".join([*_json_object(members), b"\n"])
+
+
+def _for_picker(technology: dict[str, Any]) -> dict[str, Any]:
+    """An exported technology with only the fields the picker reads; of its community, only
+    the figures."""
+    picked = {key: technology[key] for key in PICKER_FIELDS if key in technology}
+    if picked.get("community") is not None:
+        picked["community"] = {"figures": picked["community"]["figures"]}
+    return picked
 
 
 def _same_chunks(old: list[bytes], new: list[bytes]) -> bool:
@@ -389,7 +414,8 @@ def api_files(
                 "name": PICKER_FILE,
                 "url": link(f"{API_DIR}/{PICKER_FILE}"),
                 "description": f"What the technology picker reads: {SITE_FILE} with each "
-                "comparison only by slug, title, path and technologies.",
+                "technology cut down to what the picker shows and each comparison to its "
+                "slug, title, path and technologies.",
             },
         ],
     }
