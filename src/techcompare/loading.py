@@ -131,15 +131,18 @@ def _load_content(root: Path, cache: LoadCache | None, jobs: int | None) -> Load
         *((path, Technology) for path in technologies),
         *((path, Comparison) for path in comparisons),
     ]
-    read = _read_in_parallel(content, files, jobs or os.cpu_count() or 1)
+    # Each stamp is taken before the file is read, so a change made while it is read is
+    # seen next time.
+    stamps = {path: _stamp(path) for path, _ in files}
+    read = _read_in_parallel(content, files, stamps, jobs or os.cpu_count() or 1)
     for path in technologies:
         content.technology_files.add(path.stem)
-        tech = _load_one(content, path, Technology, read=read)
+        tech = _load_one(content, path, Technology, listed=(stamps[path], read.get(path)))
         if tech is not None:
             content.technologies[tech.slug] = tech
     for path in comparisons:
         content.comparison_files.add(path.stem)
-        comparison = _load_one(content, path, Comparison, read=read)
+        comparison = _load_one(content, path, Comparison, listed=(stamps[path], read.get(path)))
         if comparison is not None:
             content.comparisons[comparison.slug] = comparison
     return content
@@ -153,12 +156,13 @@ _worker_content: LoadedContent | None = None
 
 
 def _read_in_parallel(
-    content: LoadedContent, files: list[tuple[Path, type[BaseModel]]], jobs: int
-) -> dict[Path, tuple[Stamp | None, Read]]:
+    content: LoadedContent,
+    files: list[tuple[Path, type[BaseModel]]],
+    stamps: dict[Path, Stamp | None],
+    jobs: int,
+) -> dict[Path, Read]:
     """Read the `files` that are not in the cache in `jobs` forked processes, when there are
-    enough of them to be worth it; the rest are read one by one as they come. Each result
-    comes with the file's stamp from before it was read."""
-    stamps = {path: _stamp(path) for path, _ in files}
+    enough of them to be worth it; the rest are read one by one as they come."""
     todo = [(path, model) for path, model in files if _cached(content, path, stamps[path]) is None]
     if jobs < 2 or len(todo) < PARALLEL_MIN_FILES:
         return {}
@@ -168,7 +172,7 @@ def _read_in_parallel(
         results = fork_map(_read_in_worker, todo, jobs)
     finally:
         _worker_content = None
-    return {path: (stamps[path], read) for (path, _), read in zip(todo, results, strict=True)}
+    return {path: read for (path, _), read in zip(todo, results, strict=True)}
 
 
 def _read_in_worker(item: tuple[Path, type[BaseModel]]) -> Read:
@@ -276,22 +280,24 @@ def _load_one(
     path: Path,
     model: type[M],
     required: bool = False,
-    read: dict[Path, tuple[Stamp | None, Read]] | None = None,
+    listed: tuple[Stamp | None, Read | None] | None = None,
 ) -> Source[M] | None:
     """Load one file: from the cache when the file has not changed since last time, else as
-    a worker process read it (`read`), else read it now. The stamp kept with it is taken
-    before it is read, so a change made while it is read is seen next time."""
-    if read and path in read:
-        stamp, (source, problems) = read[path]
+    a worker process read it, else read it now. `listed`: the file was found by
+    `_content_files` (so it is known to be readable), with its stamp and what a worker read.
+    """
+    stamp, done = listed if listed is not None else (_stamp(path), None)
+    cached = _cached(content, path, stamp)
+    if cached is not None:
+        source, problems = cached
+        content.problems.items.extend(problems)
+        return source
+    if done is not None:
+        source, problems = done
         content.problems.items.extend(problems)
     else:
-        stamp = _stamp(path)
-        cached = _cached(content, path, stamp)
-        if cached is not None:
-            content.problems.items.extend(cached[1])
-            return cached[0]
         before = len(content.problems.items)
-        source = _read_and_validate(content, path, model, required, checked=read is not None)
+        source = _read_and_validate(content, path, model, required, checked=listed is not None)
         problems = content.problems.items[before:]
     if content.cache is not None:
         if stamp is None:
