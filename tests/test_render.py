@@ -7,6 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from jinja2.compiler import CodeGenerator
+from markupsafe import Markup, escape
 from testkit import (
     COMPARISON_SECTIONS,
     Element,
@@ -17,8 +21,9 @@ from testkit import (
     read_page,
 )
 
+import techcompare.build
 from techcompare.assets import plotly_js_path
-from techcompare.render import compact_markup
+from techcompare.render import compact_markup, escape_text, make_environment
 
 COMPARE = "compare/postgresql-vs-sqlite/index.html"
 TECH_NAMES = ["PostgreSQL", "SQLite"]
@@ -423,3 +428,51 @@ def test_rendered_pages_carry_no_template_indentation(databases_site: Path) -> N
     outside_code = re.sub(r"<pre.*?</pre>", "", html, flags=re.DOTALL)
     assert "\n " not in outside_code
     assert "<section id=overview aria-labelledby=h-overview>" in outside_code
+
+
+# --- escaping ----------------------------------------------------------------------------
+
+
+class _Html:
+    def __html__(self) -> str:
+        return "<em>as is</em>"
+
+
+_MARKUP_TEXT = st.text(alphabet=st.sampled_from("<>&'\"a é\u2028")) | st.text()
+
+
+@given(_MARKUP_TEXT | st.integers() | st.floats() | st.none() | _MARKUP_TEXT.map(Markup))
+def test_escape_text_writes_what_markupsafe_escape_writes(value: object) -> None:
+    assert escape_text(value) == str(escape(value))
+    assert type(escape_text(value)) in (str, Markup)
+
+
+def test_escape_text_keeps_html_objects_and_escapes_str_subclasses() -> None:
+    assert escape_text(_Html()) == "<em>as is</em>"
+
+    class Name(str):
+        pass
+
+    assert escape_text(Name("<a & 'b'>")) == "&lt;a &amp; &#39;b&#39;&gt;"
+
+
+def test_pages_are_the_same_as_with_jinjas_own_escaping(
+    hostile_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Templates compile to code printing through `escape_text`; with Jinja's own code
+    generator (markupsafe's `escape`) every file of the hostile site comes out the same."""
+    content = hostile_site.parent / "content"
+
+    def jinja_escaping(template_dirs: list[Path]) -> object:
+        environment = make_environment(template_dirs)
+        environment.code_generator_class = CodeGenerator
+        return environment
+
+    monkeypatch.setattr(techcompare.build, "make_environment", jinja_escaping)
+    plain = tmp_path / "site"
+    build(content, plain)
+    files = sorted(p.relative_to(hostile_site) for p in hostile_site.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(plain) for p in plain.rglob("*") if p.is_file())
+    assert any(str(f).endswith(".html") for f in files)
+    for name in files:
+        assert (hostile_site / name).read_bytes() == (plain / name).read_bytes(), name

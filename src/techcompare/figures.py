@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from .models import Figure, Metric
+
+
+def human_date(value: date | str) -> str:
+    """`2025-06-01` -> `1 June 2025`."""
+    day = value if isinstance(value, date) else date.fromisoformat(value)
+    return f"{day.day} {day:%B %Y}"
 
 
 def format_number(number: float) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .charts import PALETTE, Series, range_chart
-from .figures import format_figure
+from .figures import format_figure, human_date
 from .highlight import highlight_code
 from .models import Better, Claim, Comparison, Figure, Metric, MetricGroup, Technology
 from .parallel import fork_map
@@ -34,6 +34,7 @@ class FigureView:
     note: Markup
     source: str | None
     as_of: str | None
+    as_of_text: str | None  # `as_of` as a reader sees it: 1 June 2025
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ def figure_view(figure: Figure, metric: Metric) -> FigureView:
         note=render_inline(figure.note),
         source=figure.source,
         as_of=figure.as_of.isoformat() if figure.as_of else None,
+        as_of_text=human_date(figure.as_of) if figure.as_of else None,
     )
 
 
