@@ -96,3 +96,31 @@ def test_parallel_loading_equals_serial_loading(
                 source.placeholders,
             )
             assert other.document.positions == source.document.positions
+
+
+def test_rendering_pages_leaves_no_reference_cycles(synthetic: Path, tmp_path: Path) -> None:
+    """Workers run with the cycle collector off (parallel.py): deriving and rendering pages
+    must make no garbage that only the collector would free."""
+    import gc
+
+    from techcompare.assets import write_assets
+    from techcompare.checking import load_site
+    from techcompare.pages import PageDeriver
+    from techcompare.plan import plan_pages
+    from techcompare.render import Renderer
+    from techcompare.theme import default_static_dir, default_templates_dir
+
+    site, _ = load_site(synthetic, TODAY, jobs=1)
+    assets = write_assets(default_static_dir(), tmp_path, with_plotly=True, minify=False)
+    renderer = Renderer(site, [default_templates_dir()], assets, "/")
+    deriver = PageDeriver(site)
+    specs = plan_pages(site)
+    assert {spec.kind for spec in specs} >= {"comparison", "generated", "technology", "home"}
+    gc.collect()
+    gc.disable()
+    try:
+        for spec in specs:
+            renderer.render(deriver.page(spec))
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
