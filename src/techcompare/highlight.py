@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 from io import StringIO
 
 from markupsafe import Markup, escape
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.token import Name, Operator, Punctuation, Text, _TokenType
 from pygments.util import ClassNotFound
@@ -23,11 +24,19 @@ DARK_STYLE = "github-dark"
 
 def has_lexer(language: str) -> bool:
     """Whether Pygments knows the language name."""
+    return lexer_for(language) is not None
+
+
+@cache
+def lexer_for(language: str) -> Lexer | None:
+    """The Pygments lexer for `language`, made once: finding a lexer by name reads the
+    registry of every lexer, and its first instance compiles its regular expressions (a
+    millisecond or more each time, as long as lexing a sample). A lexer keeps no state
+    between texts. Made before workers fork, it is made once per build."""
     try:
-        get_lexer_by_name(language)
+        return get_lexer_by_name(language, stripnl=False, ensurenl=False)
     except ClassNotFound:
-        return False
-    return True
+        return None
 
 
 @lru_cache(maxsize=1)
@@ -53,9 +62,8 @@ _QUOTED_CLASS = re.compile(r'<span class="([\w-]+)">')
 
 def highlight_code(code: str, language: str) -> Markup:
     """Return highlighted HTML for `code` (inner HTML of a <code> element)."""
-    try:
-        lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False)
-    except ClassNotFound:
+    lexer = lexer_for(language)
+    if lexer is None:
         return escape(code)
     out = StringIO()
     _formatter().format(_plain_tokens(lexer.get_tokens(code)), out)

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from .charts import PALETTE, Series, range_chart
 from .figures import format_figure, human_date
-from .highlight import highlight_code
+from .highlight import highlight_code, lexer_for
 from .models import Better, Claim, Comparison, Figure, Metric, MetricGroup, Technology
 from .parallel import fork_map
 from .plan import technology_url
@@ -119,6 +119,8 @@ def highlight_samples(site: Site, known: Highlighted, jobs: int) -> Highlighted:
         for sample in tech.code_samples
     }
     todo = sorted(wanted - known.keys())
+    for language in sorted({language for _, language in todo}):
+        lexer_for(language)  # here, not in each worker
     if jobs > 1 and len(todo) >= PARALLEL_MIN_SAMPLES:
         done = fork_map(_highlight, todo, jobs)
     else:
