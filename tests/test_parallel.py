@@ -113,14 +113,16 @@ def test_rendering_pages_leaves_no_reference_cycles(synthetic: Path, tmp_path: P
     site, _ = load_site(synthetic, TODAY, jobs=1)
     assets = write_assets(default_static_dir(), tmp_path, with_plotly=True, minify=False)
     renderer = Renderer(site, [default_templates_dir()], assets, "/")
-    deriver = PageDeriver(site)
     specs = plan_pages(site)
     assert {spec.kind for spec in specs} >= {"comparison", "generated", "technology", "home"}
-    gc.collect()
-    gc.disable()
-    try:
-        for spec in specs:
-            renderer.render(deriver.page(spec))
-        assert gc.collect() == 0
-    finally:
-        gc.enable()
+    # Once to compile the templates and fill the libraries' own caches, then once counted.
+    for deriver in (PageDeriver(site), PageDeriver(site)):
+        gc.collect()
+        gc.disable()
+        try:
+            for spec in specs:
+                renderer.render(deriver.page(spec))
+            garbage = gc.collect()
+        finally:
+            gc.enable()
+    assert garbage == 0

@@ -303,8 +303,7 @@ class ExportCache:
         cached = self.technologies.get(slug)
         if cached and cached[0] is tech and cached[1] is site.metrics and cached[2] == url:
             return cached[3], cached[4]
-        data = _technology(site, slug, tech, link)
-        whole, picked = _compact(data), _compact(_for_picker(data))
+        whole, picked = technology_pieces(site, slug, link)
         self.technologies[slug] = (tech, site.metrics, url, whole, picked)
         return whole, picked
 
@@ -314,9 +313,20 @@ class ExportCache:
         cached = self.comparisons.get(slug)
         if cached and cached[0] is comparison and cached[1] == url:
             return cached[2]
-        piece = _compact(_comparison(slug, comparison, link))
+        piece = comparison_piece(site, slug, link)
         self.comparisons[slug] = (comparison, url, piece)
         return piece
+
+    def adopt(self, site: Site, piece: ExportPiece, link: Callable[[str], str]) -> None:
+        """Keep a piece serialised elsewhere (by a render worker, from the same `site`)."""
+        kind, slug, serialised = piece
+        if kind == "technology":
+            url = link(technology_url(slug))
+            whole, picked = serialised
+            self.technologies[slug] = (site.technologies[slug], site.metrics, url, whole, picked)
+        else:
+            url = link(comparison_url(slug))
+            self.comparisons[slug] = (site.comparisons[slug], url, serialised[0])
 
     def forget_missing(self, site: Site) -> None:
         """Drop the pieces of technologies and comparisons the site no longer has."""
@@ -324,6 +334,35 @@ class ExportCache:
             del self.technologies[slug]
         for slug in set(self.comparisons) - set(site.comparisons):
             del self.comparisons[slug]
+
+
+# A technology's or a comparison's part of the export, serialised: ("technology", slug,
+# (site.json piece, picker.json piece)) or ("comparison", slug, (site.json piece,)).
+ExportPiece = tuple[str, str, tuple[bytes, ...]]
+
+
+def technology_pieces(site: Site, slug: str, link: Callable[[str], str]) -> tuple[bytes, bytes]:
+    """One technology as `site.json` and as `picker.json` hold it, serialised."""
+    data = _technology(site, slug, site.technologies[slug], link)
+    return _compact(data), _compact(_for_picker(data))
+
+
+def comparison_piece(site: Site, slug: str, link: Callable[[str], str]) -> bytes:
+    """One written comparison as `site.json` holds it, serialised."""
+    return _compact(_comparison(slug, site.comparisons[slug], link))
+
+
+def export_piece(
+    site: Site, kind: str, slug: str, link: Callable[[str], str]
+) -> ExportPiece | None:
+    """The part of the export that a page of `kind` about `slug` shows, if any: the render
+    worker of a technology's or a comparison's page serialises it, so that the parent only
+    joins the pieces."""
+    if kind == "technology":
+        return (kind, slug, technology_pieces(site, slug, link))
+    if kind == "comparison":
+        return (kind, slug, (comparison_piece(site, slug, link),))
+    return None
 
 
 def site_json(site: Site, link: Callable[[str], str], cache: ExportCache | None = None) -> bytes:

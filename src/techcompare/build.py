@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .api_export import ExportCache, api_files
+from .api_export import ExportCache, ExportPiece, api_files, export_piece
 from .assets import AssetMap, write_assets
 from .checking import load_site
 from .loading import LoadCache
@@ -131,7 +131,10 @@ class SiteBuilder:
             renderer.compile_templates()
             job = RenderJob(deriver, renderer, staging)
             if jobs > 1 and len(specs) >= PARALLEL_MIN_PAGES:
-                render_in_parallel(job, specs, jobs)
+                # The workers serialise the pages' parts of /api/site.json too.
+                for piece in render_in_parallel(job, specs, jobs):
+                    if piece is not None:
+                        self.export_cache.adopt(site, piece, renderer.public_url)
             else:
                 for spec in specs:
                     job.render(spec)
@@ -238,18 +241,25 @@ class RenderJob:
 _worker_job: RenderJob | None = None
 
 
-def _render_in_worker(spec: PageSpec) -> None:
+def _render_in_worker(spec: PageSpec) -> ExportPiece | None:
     assert _worker_job is not None
     _worker_job.render(spec)
+    if spec.slug is None:
+        return None
+    site, link = _worker_job.deriver.site, _worker_job.renderer.public_url
+    return export_piece(site, spec.kind, spec.slug, link)
 
 
-def render_in_parallel(job: RenderJob, specs: list[PageSpec], jobs: int) -> None:
+def render_in_parallel(
+    job: RenderJob, specs: list[PageSpec], jobs: int
+) -> list[ExportPiece | None]:
     """Render `specs` in `jobs` forked processes. Each page is rendered exactly as a serial
-    build would, so the output does not depend on the number of jobs."""
+    build would, so the output does not depend on the number of jobs. Returns, per page, its
+    part of the `/api/` export (`api_export.export_piece`), serialised by the same worker."""
     global _worker_job
     _worker_job = job
     try:
-        fork_map(_render_in_worker, specs, jobs)
+        return fork_map(_render_in_worker, specs, jobs)
     finally:
         _worker_job = None
 
