@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from testkit import DATABASES, edit, locate, only_problem, shown
+from testkit import BUNDLED_CONTENT, DATABASES, edit, locate, only_problem, shown
 
-from techcompare.loading import load_content
+from techcompare import loading
+from techcompare.loading import LoadedContent, Source, _read_and_validate, load_content
+from techcompare.models import Technology
 from techcompare.problems import Problem
+from techcompare.yaml_source import YamlDocument
 
 TECHNOLOGY_FIELDS = ("name", "categories", "summary", "overview", "pros", "reviewed_on")
 FIGURE_FIELDS = ("metric", "value", "min", "max", "source", "as_of")
@@ -401,3 +404,47 @@ def test_every_mistake_in_every_file_is_reported_in_one_run(content: Path) -> No
     assert any(p.file == shown(content, "metrics.yaml") for p in problems)
     files = {p.file for p in problems}
     assert len(files) == 4
+
+
+# --- positions of a Source read by a worker -------------------------------------------------
+
+
+def _bundled_source(name: str = "graphql") -> Source[Technology]:
+    content = LoadedContent(root=BUNDLED_CONTENT)
+    path = BUNDLED_CONTENT / "technologies" / f"{name}.yaml"
+    source = _read_and_validate(content, path, Technology, required=True)
+    assert source is not None
+    return source
+
+
+def test_shallow_source_keeps_top_level_positions_and_rereads_deeper_ones_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = _bundled_source()
+    shallow = source.without_deep_positions()
+    assert all(len(loc) <= 1 for loc in shallow.document.positions)
+    assert len(shallow.document.positions) < len(source.document.positions) / 4
+    reads = []
+    real_read = loading.read_yaml_file
+
+    def counting_read(path: Path) -> YamlDocument:
+        reads.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(loading, "read_yaml_file", counting_read)
+    assert shallow.position(("overview",)) == source.position(("overview",))
+    assert reads == []  # a top-level field needs no second read
+    for loc, where in source.document.positions.items():
+        assert shallow.position(loc) == where, loc
+    assert reads == [source.path]
+
+
+def test_shallow_source_of_a_vanished_file_gives_the_enclosing_field(tmp_path: Path) -> None:
+    copy = tmp_path / "graphql.yaml"
+    copy.write_bytes((BUNDLED_CONTENT / "technologies" / "graphql.yaml").read_bytes())
+    content = LoadedContent(root=tmp_path)
+    source = _read_and_validate(content, copy, Technology, required=True, checked=True)
+    assert source is not None
+    shallow = source.without_deep_positions()
+    copy.unlink()
+    assert shallow.position(("benchmarks", 0, "metric")) == source.position(("benchmarks",))

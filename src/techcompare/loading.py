@@ -47,7 +47,12 @@ Loc = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Source(Generic[M]):
-    """One validated content file: its model and where each of its values came from."""
+    """One validated content file: its model and where each of its values came from.
+
+    A file read by a worker process comes back with the positions of its top-level fields
+    only (`shallow`): the positions of every value were most of what a worker sent back
+    and most of what the parent spent unpickling. A deeper position, asked for a message,
+    is found by reading the file again, once."""
 
     path: Path
     display: str
@@ -56,9 +61,34 @@ class Source(Generic[M]):
     document: YamlDocument  # positions only: `data` is None once the model is made
     # Where a placeholder (`PLACEHOLDERS`) was left in, and which one.
     placeholders: tuple[tuple[Loc, str], ...] = ()
+    # Whether `document` holds the positions of the top-level fields only.
+    shallow: bool = False
+    # The positions of every value, once read again for a shallow Source (by `position`).
+    _reread: list[YamlDocument] = field(default_factory=list, compare=False, repr=False)
 
     def position(self, loc: Loc) -> tuple[int, int]:
-        return self.document.position(loc)
+        if not self.shallow or len(loc) <= 1:
+            return self.document.position(loc)
+        if not self._reread:
+            self._reread.append(_positions_of(self.path) or self.document)
+        return self._reread[0].position(loc)
+
+    def without_deep_positions(self) -> Source[M]:
+        """This Source with the positions of its top-level fields only (see above)."""
+        top = {loc: at for loc, at in self.document.positions.items() if len(loc) <= 1}
+        document = YamlDocument(None, top)
+        return Source(
+            self.path, self.display, self.slug, self.model, document, self.placeholders, True
+        )
+
+
+def _positions_of(path: Path) -> YamlDocument | None:
+    """The positions of every value of the file at `path`, read again; None when it can no
+    longer be read as it was (the nearest top-level position is given then)."""
+    try:
+        return YamlDocument(None, read_yaml_file(path).positions)
+    except (OSError, YamlError):
+        return None
 
 
 @dataclass
@@ -181,7 +211,7 @@ def _read_in_worker(item: tuple[Path, type[BaseModel]]) -> Read:
     path, model = item
     scratch = LoadedContent(root=_worker_content.root, real_root=_worker_content.real_root)
     source = _read_and_validate(scratch, path, model, required=False, checked=True)
-    return source, scratch.problems.items
+    return (source.without_deep_positions() if source else None), scratch.problems.items
 
 
 def _content_files(content: LoadedContent, folder: str) -> list[Path]:
