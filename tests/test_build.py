@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -164,8 +165,12 @@ def test_build_fills_an_empty_folder(tmp_path: Path) -> None:
 
 
 def techcompare(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script, the one beside this Python (not whichever
+    `techcompare` the PATH finds first, if any)."""
+    script = Path(sys.executable).parent / "techcompare"
+    assert script.is_file(), f"{script} missing: install the package (`pip install -e .`)"
     return subprocess.run(
-        ["techcompare", *args], capture_output=True, text=True, cwd=cwd, timeout=120, check=False
+        [str(script), *args], capture_output=True, text=True, cwd=cwd, timeout=120, check=False
     )
 
 
