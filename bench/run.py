@@ -11,8 +11,10 @@ by size, technologies and seed, regenerated when the generator changes), then:
    planning, page data, Markdown, charts, templates, minifying, writing, site files, search
    index …). Times are exclusive: a stage's time does not include the wrapped stages it
    calls. The wrappers are installed in that process only; nothing in `src/` changes.
-2. **CLI**: `techcompare build` end to end, start-up included, with the peak RSS of the
-   process (from `wait4`, so a helper such as Pagefind counts if it peaks higher).
+2. **CLI**: `techcompare build --no-cache` end to end, start-up included, with the peak RSS
+   of the process (from `wait4`, so a helper such as Pagefind counts if it peaks higher).
+   Then `techcompare build` with its cache: into a fresh folder (writing the cache), after
+   one technology's overview changed, and with nothing changed.
 3. **Incremental**: a child process builds with `SiteBuilder`, edits one technology file,
    times `SiteBuilder.rebuild([path])`, counts the pages it re-rendered and rewrote, times a
    rebuild with nothing changed, and restores the file.
@@ -325,15 +327,15 @@ def child_incremental(content: Path, out: Path) -> dict[str, Any]:
         "rebuild": rebuild_seconds,
         "rebuild_cpu": rebuild_cpu,
         "rebuild_stages": rebuild_stages,
-        "rerendered": changed.pages,
+        "rerendered": changed.rendered,
         "rewritten": len(changed.written),
         "overview": overview_seconds,
-        "overview_rerendered": overview.pages,
+        "overview_rerendered": overview.rendered,
         "overview_rewritten": len(overview.written),
         "noop": noop_seconds,
         "noop_cpu": noop_cpu,
         "noop_stages": noop_stages,
-        "noop_rerendered": unchanged.pages,
+        "noop_rerendered": unchanged.rendered,
         "peak_rss_mb": peak_rss_mb(),
     }
 
@@ -513,14 +515,7 @@ def measure_size(comparisons: int, args: argparse.Namespace) -> dict[str, Any]:
         if "cli" not in args.skip:
             print(f"  {comparisons}: techcompare build …", file=sys.stderr)
             shutil.rmtree(out, ignore_errors=True)
-            command = [
-                *techcompare_command(),
-                "build",
-                "--content",
-                str(content),
-                "--out",
-                str(out),
-            ]
+            command = [*build_command(content, out), *no_cache_option()]
             measured = best_of(args.repeat, command, args.timeout)
             built = re.search(r"Built (\d+) pages in ([\d.]+) s", measured.stdout)
             search = re.search(r"search index: ([\d.]+) s", measured.stdout)
@@ -532,6 +527,10 @@ def measure_size(comparisons: int, args: argparse.Namespace) -> dict[str, Any]:
                 "search": float(search.group(1)) if search else None,
             }
 
+        if "cached" not in args.skip and no_cache_option():
+            print(f"  {comparisons}: techcompare build with its cache …", file=sys.stderr)
+            result["cached"] = measure_cached_builds(content, out, args)
+
         if "incremental" not in args.skip:
             print(f"  {comparisons}: full build, then rebuilds …", file=sys.stderr)
             shutil.rmtree(out, ignore_errors=True)
@@ -542,6 +541,64 @@ def measure_size(comparisons: int, args: argparse.Namespace) -> dict[str, Any]:
             shutil.rmtree(out, ignore_errors=True)
     result["load_after"] = os.getloadavg()[0]
     return result
+
+
+def build_command(content: Path, out: Path) -> list[str]:
+    return [*techcompare_command(), "build", "--content", str(content), "--out", str(out)]
+
+
+@functools.cache
+def no_cache_option() -> tuple[str, ...]:
+    """`--no-cache` when `techcompare build` has a cache (so that a clean build is measured),
+    else nothing (a checkout from before the cache)."""
+    shown = subprocess.run(
+        [*techcompare_command(), "build", "--help"], capture_output=True, text=True, check=True
+    )
+    return ("--no-cache",) if "--no-cache" in shown.stdout else ()
+
+
+def measure_cached_builds(content: Path, out: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """`techcompare build` into a fresh folder (writing its cache), then again after one
+    technology's overview changed (shown on every page of the technology), then again with
+    nothing changed; the edited file is restored. The round with the fastest edited build of
+    `args.repeat` is kept."""
+    command = build_command(content, out)
+    cache = out.parent / f".{out.name}.cache"
+    path = sorted((content / "technologies").glob("*.yaml"))[0]
+    original, stat = path.read_bytes(), path.stat()
+    rounds = []
+    try:
+        for _ in range(args.repeat):
+            shutil.rmtree(out, ignore_errors=True)
+            cache.unlink(missing_ok=True)
+            first = run_measured(command, args.timeout)
+            path.write_text(edit_overview(original.decode("utf-8")), encoding="utf-8")
+            # Older than the cache's window of untrusted stamps, as an edit made a while
+            # before the build would be; the size changed anyway.
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+            edited = run_measured(command, args.timeout)
+            unchanged = run_measured(command, args.timeout)
+            rounds.append((first, edited, unchanged, cache.stat().st_size))
+            path.write_bytes(original)
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    finally:
+        path.write_bytes(original)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        cache.unlink(missing_ok=True)
+    first, edited, unchanged, cache_bytes = min(rounds, key=lambda r: r[1].wall)
+    again = re.search(r"(\d+) rendered again, (\d+) files rewritten", edited.stdout)
+    search = re.search(r"search index: ([\d.]+) s", edited.stdout)
+    return {
+        "first": first.wall,
+        "first_peak_rss_mb": first.peak_rss_mb,
+        "edited": edited.wall,
+        "edited_cpu": edited.cpu,
+        "edited_search": float(search.group(1)) if search else None,
+        "rerendered": int(again.group(1)) if again else None,
+        "rewritten": int(again.group(2)) if again else None,
+        "unchanged": unchanged.wall,
+        "cache_mb": cache_bytes / 1e6,
+    }
 
 
 def measure_startup(runs: int) -> float:
@@ -708,6 +765,39 @@ def rebuild_table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def cached_table(results: list[dict[str, Any]]) -> str:
+    """Seconds of `techcompare build` with its cache, end to end."""
+    done = [r for r in results if "cached" in r]
+    if not done:
+        return ""
+    head = [
+        "comparisons",
+        "first build, writing the cache (s)",
+        "after 1 overview edit (s)",
+        "of which search (s)",
+        "re-rendered / rewritten",
+        "nothing changed (s)",
+        "cache (MB)",
+    ]
+    lines = [_row(head), "|" + "---:|" * len(head)]
+    for result in done:
+        cached = result["cached"]
+        lines.append(
+            _row(
+                [
+                    f"{result['comparisons']:,}",
+                    _number(cached["first"]),
+                    _number(cached["edited"]),
+                    _number(cached["edited_search"]),
+                    f"{cached['rerendered']} / {cached['rewritten']}",
+                    _number(cached["unchanged"]),
+                    _number(cached["cache_mb"], 0),
+                ]
+            )
+        )
+    return "\n".join(lines)
+
+
 def detail_lines(results: list[dict[str, Any]], startup: float | None) -> list[str]:
     lines = []
     for result in results:
@@ -747,9 +837,10 @@ def print_report(host: str, results: list[dict[str, Any]], startup: float | None
     print()
     print(stage_table(results))
     print()
-    if table := rebuild_table(results):
-        print(table)
-        print()
+    for table in (rebuild_table(results), cached_table(results)):
+        if table:
+            print(table)
+            print()
     print("\n".join(detail_lines(results, startup)))
 
 
@@ -788,7 +879,9 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=1, help="run each build N times and keep the fastest"
     )
     parser.add_argument(
-        "--skip", default="", help="comma-separated parts to skip: cli, incremental, startup"
+        "--skip",
+        default="",
+        help="comma-separated parts to skip: cli, cached, incremental, startup",
     )
     parser.add_argument("--json", type=Path, default=None, help="also write results as JSON")
     parser.add_argument(

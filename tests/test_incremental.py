@@ -147,7 +147,7 @@ def test_a_summary_edit_rewrites_its_page_and_its_cards_only(content: Path, tmp_
         "categories/embedded/index.html",
         "technologies/sqlite/index.html",
     }
-    assert report.pages == 4
+    assert report.rendered == 4
     after = tree(out)
     assert after["api/site.json"] != before["api/site.json"]
     assert after["sitemap.xml"] == before["sitemap.xml"]

@@ -360,10 +360,12 @@ JSON_SCRIPTS = {"application/json", "application/ld+json"}
 ENTITY = re.compile(r"&#?[A-Za-z0-9]+;")
 # Inside JSON, `"` is `\"`; `assert_inert` checks that JSON stays inside its element.
 SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.DOTALL | re.IGNORECASE)
+# A highlighted code sample splits text into tokens: `0<` is `<span class=mi>0</span>&lt;`.
+TOKEN = re.compile(r"<span class=[\w-]+>([^<]*)</span>")
 
 
 def outside_scripts_and_entities(html: str) -> str:
-    return ENTITY.sub("\0", SCRIPT.sub("<script></script>", html))
+    return ENTITY.sub("\0", TOKEN.sub(r"\1", SCRIPT.sub("<script></script>", html)))
 
 
 def with_text(text: str) -> dict[str, Any]:

@@ -279,6 +279,11 @@ class ExportCache:
     # The last `site.json`, with the chunks it was joined from.
     joined: tuple[list[bytes], bytes] | None = None
 
+    def __getstate__(self) -> dict[str, object]:
+        # Pickled for the build cache without the joined file (20 MB for 1,000 comparisons):
+        # joining the chunks again takes milliseconds.
+        return {**self.__dict__, "joined": None}
+
     def join(self, chunks: list[bytes]) -> bytes:
         """`chunks` joined, or the last result (the very same bytes) when every chunk is the
         same object as last time or equal to it."""

@@ -8,6 +8,7 @@ fails.
 from __future__ import annotations
 
 import gc
+import math
 import os
 import shutil
 import time
@@ -29,7 +30,7 @@ from .plan import PageSpec, changed_keys, plan_pages
 from .problems import ContentError, Problem
 from .render import Renderer, make_environment
 from .resolve import Site
-from .search_index import refresh_search_index, write_search_index
+from .search_index import REFRESH_LIMIT_BYTES, refresh_search_index, write_search_index
 from .site_files import SiteFilesCache, site_files
 from .theme import default_static_dir, default_templates_dir
 from .views import TechViewCache, highlight_samples
@@ -50,11 +51,13 @@ class BuildOptions:
 @dataclass
 class BuildReport:
     out: Path
-    pages: int = 0
+    pages: int = 0  # of the site
+    rendered: int = 0  # of `pages`, rendered by this build (all, unless `incremental`)
     seconds: float = 0.0
     search_seconds: float = 0.0  # of `seconds`, spent indexing for search
     warnings: list[Problem] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    incremental: bool = False  # rendered only the pages a change affects
 
 
 def build_site(options: BuildOptions) -> BuildReport:
@@ -67,8 +70,10 @@ class SiteBuilder:
 
     `build` always renders everything into a fresh folder and swaps it in. `rebuild` takes the
     changed content files; when only content changed it re-renders the pages whose
-    dependencies changed and rewrites those whose bytes differ, in place. A change to
-    templates or static files (or anything unknown) falls back to `build`.
+    dependencies changed and rewrites those whose bytes differ, in place (for `serve`). A
+    change to templates or static files (or anything unknown) falls back to `build`. The two
+    halves of `rebuild`, `prepare_update` and `apply_update`, let `build_cache.py` do the same
+    into a copy of the output that is swapped in whole.
     """
 
     def __init__(self, options: BuildOptions) -> None:
@@ -82,8 +87,17 @@ class SiteBuilder:
         self.api_in_place: dict[str, bytes] = {}
         self.specs: dict[str, PageSpec] = {}
         self.site: Site | None = None
+        # What `site` was made from: the Source of each content file, by path as loaded. A
+        # failed build leaves it as it was, while the load cache holds what that build read.
+        self.sources: dict[Path, object] = {}
         self.assets: AssetMap | None = None
         self.env: Environment | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        """What the build cache (build_cache.py) keeps: all but the template environment
+        (compiled code, made again when needed) and the /api/ bytes last written (read back
+        from the files when compared)."""
+        return {**self.__dict__, "env": None, "api_in_place": {}}
 
     def _load(self) -> tuple[Site, list[Problem]]:
         options = self.options
@@ -147,75 +161,129 @@ class SiteBuilder:
                 indexing = time.perf_counter()
                 write_search_index(staging, jobs=jobs)
                 search_seconds = time.perf_counter() - indexing
-        self.specs = {spec.path: spec for spec in specs}
-        self.site = site
+        self._built(site, specs)
         self.assets = assets
-        report = BuildReport(self.options.out, len(specs), time.perf_counter() - started)
+        report = BuildReport(self.options.out, len(specs), len(specs))
+        report.seconds = time.perf_counter() - started
         report.search_seconds = search_seconds
         report.warnings = warnings
         report.written = [spec.path for spec in specs]
         return report
 
     def rebuild(self, changed: Iterable[Path]) -> BuildReport:
-        """Bring the output up to date after `changed` files changed."""
+        """Bring the output up to date, in place, after `changed` files changed."""
         started = time.perf_counter()
-        if self.assets is None:
+        update = self.prepare_update(changed)
+        if update is None:
             return self.build()
-        assets = self.assets
+        return self.apply_update(update, self.options.out, started)
+
+    def prepare_update(self, changed: Iterable[Path]) -> Update | None:
+        """Load the content after `changed` files changed and find the pages to render again;
+        None when only a full build will do (a change outside the content, or to what the
+        static files depend on)."""
+        if self.assets is None or self.site is None:
+            return None
         content_root = self.options.content.absolute()
-        keys: set[str] = set()
+        files: dict[Path, str] = {}
         for path in changed:
             absolute = path.absolute()
             if not absolute.is_relative_to(content_root):
-                return self.build()
-            keys.add(absolute.relative_to(content_root).as_posix())
+                return None
+            key = absolute.relative_to(content_root).as_posix()
+            files[self.options.content / key] = key  # as the loader names it
         site, warnings = self._load()
+        # A file read again to the same content comes back as the very same Source.
+        entries, before = self.load_cache.entries, self.sources
+        keys = {
+            key
+            for path, key in files.items()
+            if before.get(path) is None or entries.get(path, (None, None))[1] is not before[path]
+        }
+        if site.settings.features != self.site.settings.features:
+            return None  # the assets carry Plotly only when charts are on
         cache = self.tech_cache
         cache.highlighted = highlight_samples(site, cache.highlighted, jobs=1)
         specs = plan_pages(site)
-        if self.site is not None:
-            keys = changed_keys(self.site, site, keys, by_facet=self.options.templates is None)
+        keys = changed_keys(self.site, site, keys, by_facet=self.options.templates is None)
         affected = [spec for spec in specs if spec.deps & keys or self.specs.get(spec.path) != spec]
+        return Update(site, warnings, specs, affected)
+
+    def apply_update(
+        self,
+        update: Update,
+        into: Path,
+        started: float,
+        search_limit: int | None = REFRESH_LIMIT_BYTES,
+    ) -> BuildReport:
+        """Render the pages of `update` into the output folder `into` (the output, or a copy
+        of it), rewriting only the files whose bytes changed, each as a new file. The search
+        index is made again when its pages hold at most `search_limit` bytes (None: always)."""
+        assert self.assets is not None
+        site, specs = update.site, update.specs
         deriver = PageDeriver(site, self.tech_cache)
-        renderer = self._renderer(site, assets, fresh=False)
-        out = self.options.out
+        renderer = self._renderer(site, self.assets, fresh=False)
         written = []
-        for spec in affected:
+        for spec in update.affected:
             page = deriver.page(spec)
-            if _write_page(out / spec.path, renderer.render(page), if_changed=True):
+            if _write_page(into / spec.path, renderer.render(page), if_changed=True):
                 written.append(spec.path)
             for name, data in page.attachments.items():
-                attachment = (out / spec.path).parent / name
+                attachment = (into / spec.path).parent / name
                 if _write_file(attachment, data, if_changed=True):
-                    written.append(attachment.relative_to(out).as_posix())
+                    written.append(attachment.relative_to(into).as_posix())
         link = renderer.link_for_host()
         for name, data in site_files(site, specs, link, self.site_files_cache).items():
-            if _write_file(out / name, data, if_changed=True):
+            if _write_file(into / name, data, if_changed=True):
                 written.append(name)
         # Data for scripts, not pages: a change here reloads no page in the browser.
         for name, data in api_files(site, renderer.public_url, self.export_cache).items():
             # The export cache hands back the very same bytes when nothing in them changed.
             if self.api_in_place.get(name) is not data:
-                _write_file(out / name, data, if_changed=True)
+                _write_file(into / name, data, if_changed=True)
                 self.api_in_place[name] = data
         current = {spec.path for spec in specs}
         for gone in sorted(set(self.specs) - current):
-            folder = (out / gone).parent
-            if gone.endswith("/index.html") and folder != out:
+            folder = (into / gone).parent
+            if gone.endswith("/index.html") and folder != into:
                 # A page's folder holds only the page and its attachments (chart data).
                 shutil.rmtree(folder, ignore_errors=True)
             else:
-                (out / gone).unlink(missing_ok=True)
+                (into / gone).unlink(missing_ok=True)
             written.append(gone)
+        search_seconds = 0.0
         if written:
+            indexing = time.perf_counter()
+            limit = math.inf if search_limit is None else search_limit
             enabled = site.settings.features.search
-            refresh_search_index(out, enabled, pages=[spec.path for spec in specs])
+            pages = [spec.path for spec in specs]
+            if refresh_search_index(into, enabled, limit, pages=pages, jobs=self.options.jobs):
+                search_seconds = time.perf_counter() - indexing
+        self._built(site, specs)
+        report = BuildReport(self.options.out, len(specs), len(update.affected))
+        report.seconds = time.perf_counter() - started
+        report.search_seconds = search_seconds
+        report.warnings = update.warnings
+        report.written = written
+        report.incremental = True
+        return report
+
+    def _built(self, site: Site, specs: list[PageSpec]) -> None:
+        """Remember what the output now shows."""
         self.specs = {spec.path: spec for spec in specs}
         self.site = site
-        report = BuildReport(out, len(affected), time.perf_counter() - started)
-        report.warnings = warnings
-        report.written = written
-        return report
+        self.sources = {path: entry[1] for path, entry in self.load_cache.entries.items()}
+
+
+@dataclass
+class Update:
+    """What `SiteBuilder.prepare_update` found: the content as it is now, its pages, and
+    those of them to render again."""
+
+    site: Site
+    warnings: list[Problem]
+    specs: list[PageSpec]
+    affected: list[PageSpec]
 
 
 # Below this many pages, starting worker processes costs more than it saves.
@@ -270,10 +338,19 @@ def _write_page(target: Path, html: str, if_changed: bool = False) -> bool:
 
 
 def _write_file(target: Path, data: bytes, if_changed: bool = False) -> bool:
+    """Write `data` to `target`. With `if_changed` (into a folder that holds an earlier
+    build), an identical file is left untouched and a different one is replaced by a new
+    file, never written through: it may be a link to the file of the live site
+    (`staged_output(link_previous=True)`), and a server reading it sees it whole."""
     if if_changed and _holds(target, data):
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    if not if_changed:
+        target.write_bytes(data)
+        return True
+    fresh = target.with_name(f".{target.name}.new")
+    fresh.write_bytes(data)
+    fresh.replace(target)
     return True
 
 

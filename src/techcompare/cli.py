@@ -74,6 +74,13 @@ def main() -> None:
     default=None,
     help="Worker processes for reading, rendering and search indexing (default: one per core).",
 )
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Keep what the build made in .OUT.cache beside OUT, and re-render only the pages "
+    "that depend on the content files changed since (the site is the same as without).",
+)
 def build(
     content: Path,
     out: Path,
@@ -81,11 +88,13 @@ def build(
     templates: Path | None,
     strict: bool,
     jobs: int | None,
+    cache: bool,
 ) -> None:
     """Build the site from CONTENT into OUT."""
     from jinja2 import TemplateError, TemplateSyntaxError
 
     from .build import BuildOptions, build_site
+    from .build_cache import build_with_cache
     from .output import OutputError
     from .problems import ContentError
 
@@ -93,7 +102,7 @@ def build(
         content=content, out=out, base_url=base_url, templates=templates, strict=strict, jobs=jobs
     )
     try:
-        report = build_site(options)
+        report = build_with_cache(options) if cache else build_site(options)
     except ContentError as exc:
         _print_problems(exc.problems + exc.warnings)
         click.echo(
@@ -110,8 +119,13 @@ def build(
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     _print_problems(report.warnings)
-    search = f" (search index: {report.search_seconds:.2f} s)" if report.search_seconds else ""
-    click.echo(f"Built {report.pages} pages in {report.seconds:.2f} s{search}.")
+    details = []
+    if report.incremental:  # from the cache
+        details.append(f"{report.rendered} rendered again, {len(report.written)} files rewritten")
+    if report.search_seconds:
+        details.append(f"search index: {report.search_seconds:.2f} s")
+    shown = f" ({'; '.join(details)})" if details else ""
+    click.echo(f"Built {report.pages} pages in {report.seconds:.2f} s{shown}.")
     click.echo(f"Site written to {report.out}/ (open {report.out / 'index.html'})")
 
 

@@ -163,7 +163,7 @@ def _load_content(root: Path, cache: LoadCache | None, jobs: int | None) -> Load
     ]
     # Each stamp is taken before the file is read, so a change made while it is read is
     # seen next time.
-    stamps = {path: _stamp(path) for path, _ in files}
+    stamps = {path: file_stamp(path) for path, _ in files}
     read = _read_in_parallel(content, files, stamps, jobs or os.cpu_count() or 1)
     for path in technologies:
         content.technology_files.add(path.stem)
@@ -175,6 +175,10 @@ def _load_content(root: Path, cache: LoadCache | None, jobs: int | None) -> Load
         comparison = _load_one(content, path, Comparison, listed=(stamps[path], read.get(path)))
         if comparison is not None:
             content.comparisons[comparison.slug] = comparison
+    if cache is not None:  # forget the files that are gone
+        known = {root / SITE_FILE, root / METRICS_FILE, *technologies, *comparisons}
+        for path in [path for path in cache.entries if path not in known]:
+            del cache.entries[path]
     return content
 
 
@@ -287,7 +291,7 @@ def _display(root: Path, path: Path) -> str:
     return str(path)
 
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
     try:
         info = path.stat()
     except OSError:
@@ -316,7 +320,7 @@ def _load_one(
     a worker process read it, else read it now. `listed`: the file was found by
     `_content_files` (so it is known to be readable), with its stamp and what a worker read.
     """
-    stamp, done = listed if listed is not None else (_stamp(path), None)
+    stamp, done = listed if listed is not None else (file_stamp(path), None)
     cached = _cached(content, path, stamp)
     if cached is not None:
         source, problems = cached
@@ -332,8 +336,17 @@ def _load_one(
     if content.cache is not None:
         if stamp is None:
             content.cache.entries.pop(path, None)
-        else:
-            content.cache.entries[path] = (stamp, source, problems)
+            return source
+        known = content.cache.entries.get(path)
+        if (
+            known is not None
+            and known[1] is not None
+            and (known[1], known[2]) == (source, problems)
+        ):
+            # Touched but not changed, or read again because its stamp was not trusted: the
+            # very same objects, so that whatever was made from them is reused.
+            source, problems = known[1], known[2]
+        content.cache.entries[path] = (stamp, source, problems)
     return source
 
 

@@ -40,8 +40,12 @@ def check_output_dir(out: Path) -> None:
 
 
 @contextmanager
-def staged_output(out: Path) -> Iterator[Path]:
-    """Yield a fresh staging folder beside `out`; on success it becomes `out`."""
+def staged_output(out: Path, link_previous: bool = False) -> Iterator[Path]:
+    """Yield a fresh staging folder beside `out`; on success it becomes `out`.
+
+    With `link_previous` the staging folder starts as a copy of the previous build made of
+    hard links (a tenth of a second for 3,800 files), for a build that rewrites only some
+    files: it must replace a file rather than write through it (`build._write_file`)."""
     out = out.absolute()
     _clean_up_after_killed_builds(out)
     check_output_dir(out)
@@ -54,12 +58,30 @@ def staged_output(out: Path) -> Iterator[Path]:
         shutil.rmtree(staging)
     staging.mkdir()
     try:
+        if link_previous and out.is_dir():
+            _link_tree(out, staging)
         yield staging
         (staging / MARKER).write_text("This folder is written by `techcompare build`.\n")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap_into_place(staging, out)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Make `target` hold hard links to the files of `source`, in the same folders; all but
+    the marker, which the new build writes for itself."""
+    for folder, _, files in os.walk(source):
+        relative = os.path.relpath(folder, source)
+        into = target if relative == "." else target / relative
+        into.mkdir(exist_ok=True)
+        for name in files:
+            if folder == str(source) and name == MARKER:
+                continue
+            try:
+                os.link(os.path.join(folder, name), into / name)
+            except OSError:  # a file system without hard links
+                shutil.copy2(os.path.join(folder, name), into / name)
 
 
 def _clean_up_after_killed_builds(out: Path) -> None:
@@ -72,7 +94,7 @@ def _clean_up_after_killed_builds(out: Path) -> None:
         match = pattern.fullmatch(leftover.name)
         if match is None or not leftover.is_dir():
             continue
-        if match[1] != "trash" and _running(int(match[2])):
+        if match[1] != "trash" and process_running(int(match[2])):
             continue
         if match[1] == "old" and not out.exists() and (leftover / MARKER).exists():
             leftover.rename(out)
@@ -80,7 +102,7 @@ def _clean_up_after_killed_builds(out: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
     if pid == os.getpid():
         return False
     try:

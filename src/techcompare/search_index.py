@@ -191,7 +191,7 @@ def write_search_index(
 def refresh_search_index(
     site_dir: Path,
     enabled: bool,
-    limit_bytes: int = REFRESH_LIMIT_BYTES,
+    limit_bytes: float = REFRESH_LIMIT_BYTES,
     pages: Iterable[str] | None = None,
     jobs: int | None = None,
     shard_pages: int | None = None,

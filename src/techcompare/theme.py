@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
-_CHECKOUT = _PACKAGE.parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+_CHECKOUT = PACKAGE_DIR.parent.parent
 
 
 def _theme_dir(name: str) -> Path:
-    packaged = _PACKAGE / "theme" / name
+    packaged = PACKAGE_DIR / "theme" / name
     return packaged if packaged.is_dir() else _CHECKOUT / name
 
 

@@ -1,0 +1,251 @@
+"""`techcompare build` with its cache: after a few content files change, the next build
+renders only the pages that depend on them, and gives the same site as a clean build.
+
+The cache is the state of a `SiteBuilder` after a successful build (the files it loaded,
+rendered technologies, serialised /api/ pieces, the pages and what each depends on), pickled
+into `.<out>.cache` beside the output folder; never inside it, since the output is published.
+It is used only when everything else the build reads is as it was: the same techcompare code
+and dependencies, the same options and date, the same templates and static files, and an
+output folder exactly as that build left it (every file's size, modification time and inode).
+Anything else, an unreadable cache included, means a full build, which writes a new cache.
+
+A cached build finds the content files whose size, modification time or inode changed (and
+the files added or removed), lets `SiteBuilder` re-render the pages that depend on them into a
+copy of the output made of hard links, indexes the site for search again, and swaps the copy
+into place as a full build does: a failure leaves the previous site and its cache as they were.
+
+A file changed within `RACY_SECONDS` before a build may change again without its modification
+time moving (coarse file-system clocks): the cache does not trust those files' stamps, and the
+next build reads them again and treats them as changed.
+
+The cache is local state of one machine, read with `pickle`: keep it out of version control
+and never use one from somewhere else.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib.metadata
+import os
+import pickle
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .build import BuildOptions, BuildReport, SiteBuilder
+from .loading import (
+    COMPARISONS_DIR,
+    METRICS_FILE,
+    SITE_FILE,
+    TECHNOLOGIES_DIR,
+    LoadCache,
+    file_stamp,
+)
+from .output import process_running, staged_output
+from .theme import PACKAGE_DIR, default_static_dir, default_templates_dir
+
+# Raise when what the cache holds changes shape.
+CACHE_FORMAT = 1
+RACY_SECONDS = 2.0
+# Pages are rendered again one by one: when more than this share of them is affected, the
+# full build, with a worker per core, is quicker.
+FULL_BUILD_SHARE = 0.5
+# Distributions whose version can change the output.
+DEPENDENCIES = (
+    "jinja2",
+    "pyyaml",
+    "markdown-it-py",
+    "markdown-it-pyrs",
+    "pydantic",
+    "plotly",
+    "pygments",
+    "minify-html",
+    "rjsmin",
+    "pagefind-bin",
+)
+# A stamp no file has: the file is read again and counts as changed.
+UNTRUSTED = (-1, -1, -1)
+
+Stamps = dict[str, tuple[int, int, int]]
+
+
+def cache_path(out: Path) -> Path:
+    """Where the cache of builds into `out` lives: beside it, hidden."""
+    out = out.absolute()
+    return out.parent / f".{out.name}.cache"
+
+
+def build_with_cache(options: BuildOptions) -> BuildReport:
+    """Build `options.out` from `options.content`, re-rendering only what changed since the
+    build that wrote the cache (a full build when there is no usable cache); then save the
+    cache for the next build."""
+    started, started_ns = time.perf_counter(), time.time_ns()
+    path = cache_path(options.out)
+    key = cache_key(options)
+    builder = _load(path, key, options)
+    if builder is None:
+        builder = SiteBuilder(options)
+        report = builder.build()
+    else:
+        report = _update(builder, started)
+    _save(path, key, builder, started_ns - int(RACY_SECONDS * 1e9))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _update(builder: SiteBuilder, started: float) -> BuildReport:
+    options = builder.options
+    update = builder.prepare_update(changed_files(options.content, builder.load_cache))
+    if update is None or len(update.affected) > FULL_BUILD_SHARE * len(update.specs):
+        return builder.build()
+    with staged_output(options.out, link_previous=True) as staging:
+        # The whole index, as a clean build has it: a cached build gives the same site.
+        return builder.apply_update(update, staging, started, search_limit=None)
+
+
+def changed_files(content: Path, cache: LoadCache) -> list[Path]:
+    """The content files that changed since `cache` read them: a different stamp, new, or
+    gone. Other files in the folders are for the load to report, not to render."""
+    current = {path: file_stamp(path) for path in _listed(content)}
+    changed = [path for path, stamp in current.items() if _cached_stamp(cache, path) != stamp]
+    changed += [path for path in cache.entries if path not in current]
+    return sorted(changed)
+
+
+def _listed(content: Path) -> list[Path]:
+    paths = [content / SITE_FILE, content / METRICS_FILE]
+    for folder in (TECHNOLOGIES_DIR, COMPARISONS_DIR):
+        try:
+            with os.scandir(content / folder) as entries:
+                paths += [
+                    content / folder / entry.name
+                    for entry in entries
+                    if entry.name.endswith(".yaml") and not entry.name.startswith(".")
+                ]
+        except OSError:
+            pass  # the load reports it
+    return paths
+
+
+def _cached_stamp(cache: LoadCache, path: Path) -> tuple[int, int, int] | None:
+    entry = cache.entries.get(path)
+    return None if entry is None else entry[0]
+
+
+# --- what a cache is valid for ------------------------------------------------------------
+
+
+def cache_key(options: BuildOptions) -> dict[str, Any]:
+    """Everything besides the content that a build's output depends on."""
+    today = options.today or date.today()
+    templates = [d for d in (options.templates, default_templates_dir()) if d is not None]
+    return {
+        "format": CACHE_FORMAT,
+        "techcompare": __version__,
+        "python": sys.version,
+        "dependencies": {name: _version(name) for name in DEPENDENCIES},
+        "code": _tree_stamps(PACKAGE_DIR),
+        "templates": [(str(d.absolute()), _tree_stamps(d)) for d in templates],
+        "static": _tree_stamps(default_static_dir()),
+        # As given and as resolved: the loader keys its files by the path as given.
+        "content": (str(options.content), str(options.content.absolute())),
+        "base_url": options.base_url,
+        "today": today.isoformat(),
+        "minify": options.minify,
+    }
+
+
+def _version(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _tree_stamps(root: Path) -> Stamps:
+    """Modification time, size and inode of every file under `root`, by path in it."""
+    stamps: Stamps = {}
+    folders = [("", str(root))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            listing = os.scandir(folder)
+        except FileNotFoundError:
+            continue
+        with listing:
+            for entry in listing:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        folders.append((f"{prefix}{entry.name}/", entry.path))
+                    continue
+                info = entry.stat()
+                stamps[prefix + entry.name] = (info.st_mtime_ns, info.st_size, info.st_ino)
+    return stamps
+
+
+# --- reading and writing the cache --------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    """Read before the builder state, so that a cache for something else costs little."""
+
+    key: dict[str, Any]
+    output: Stamps  # the output folder as the build left it
+
+
+def _load(path: Path, key: dict[str, Any], options: BuildOptions) -> SiteBuilder | None:
+    try:
+        with open(path, "rb") as file:
+            header = pickle.load(file)
+            if not isinstance(header, _Header) or header.key != key:
+                return None
+            if header.output != _tree_stamps(options.out.absolute()):
+                return None  # changed or removed by something else since
+            # Millions of objects and no garbage: the cycle collector would only walk them.
+            gc.disable()
+            try:
+                builder = pickle.load(file)
+            finally:
+                gc.enable()
+    except FileNotFoundError:
+        return None
+    except Exception:  # a cache written by other code, or cut short: build without it
+        return None
+    if not isinstance(builder, SiteBuilder):
+        return None
+    builder.options = options  # the same in all that matters (the key), jobs aside
+    return builder
+
+
+def _save(path: Path, key: dict[str, Any], builder: SiteBuilder, trusted_before: int) -> None:
+    """Write the cache for the output as it is now, atomically. Stamps of files modified at
+    or after `trusted_before` (nanoseconds since the epoch) are not trusted next time."""
+    entries = builder.load_cache.entries
+    for read, (stamp, source, problems) in list(entries.items()):
+        if stamp[0] >= trusted_before:
+            entries[read] = (UNTRUSTED, source, problems)
+    header = _Header(key, _tree_stamps(builder.options.out.absolute()))
+    _remove_abandoned(path)
+    partial = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(partial, "wb") as file:
+            pickle.dump(header, file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(builder, file, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def _remove_abandoned(path: Path) -> None:
+    """Remove what a build that was killed while it saved the cache left behind."""
+    prefix = f"{path.name}.tmp-"
+    for leftover in path.parent.glob(f"{prefix}*"):
+        pid = leftover.name[len(prefix) :]
+        if pid.isdigit() and not process_running(int(pid)):
+            leftover.unlink(missing_ok=True)

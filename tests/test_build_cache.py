@@ -1,0 +1,274 @@
+"""`techcompare build` with its cache: exactly the pages that show a change are rewritten,
+the site equals a clean build's, and anything the cache cannot vouch for means a full build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from testkit import TODAY, copy_site, edit, tree
+
+from techcompare import build_cache
+from techcompare.build import BuildOptions, BuildReport, build_site
+from techcompare.build_cache import build_with_cache, cache_path
+from techcompare.output import MARKER
+from techcompare.problems import ContentError
+from techcompare.theme import default_templates_dir
+
+BASE_URL = "https://db.example.org/"
+AN_HOUR = 3600 * 10**9
+
+
+def age(*paths: Path) -> None:
+    """Date the files (every file under a folder) an hour back, as files edited a while
+    before the build: their stamps are trusted (see `build_cache.RACY_SECONDS`)."""
+    for path in paths:
+        for file in [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]:
+            info = file.stat()
+            os.utime(file, ns=(info.st_atime_ns, info.st_mtime_ns - AN_HOUR))
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    content = copy_site(tmp_path)
+    age(content)
+    return content
+
+
+def options(content: Path, out: Path, **changes: object) -> BuildOptions:
+    settings: dict[str, object] = {"base_url": BASE_URL, "today": TODAY, "jobs": 1, **changes}
+    return BuildOptions(content, out, **settings)  # type: ignore[arg-type]
+
+
+def cached_build(content: Path, out: Path, **changes: object) -> BuildReport:
+    return build_with_cache(options(content, out, **changes))
+
+
+def inodes(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+
+
+def assert_same_as_clean_build(content: Path, out: Path, tmp_path: Path, **changes: object) -> None:
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    build_site(options(content, clean, **changes))
+    cached, fresh = tree(out), tree(clean)
+    assert cached.keys() == fresh.keys()
+    assert [path for path in fresh if cached[path] != fresh[path]] == []
+
+
+def test_an_edit_rewrites_exactly_the_pages_that_show_it(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    first = cached_build(content, out)
+    assert not first.incremental and first.rendered == first.pages
+    assert cache_path(out) == tmp_path / ".site.cache" and cache_path(out).is_file()
+    before, linked = tree(out), inodes(out)
+    path = content / "technologies/postgresql.yaml"
+    edit(path, "It supports transactions", "It supports nested transactions")
+    age(path)
+
+    report = cached_build(content, out)
+
+    assert report.incremental and report.pages == first.pages
+    pages = {p for p in report.written if p.endswith(".html")}
+    assert pages == {
+        "compare/postgresql-vs-sqlite/index.html",
+        "technologies/postgresql/index.html",
+    }
+    assert report.rendered == 2
+    after = tree(out)
+    # Only the files named were rewritten (besides data for scripts, /api/, and the search
+    # index, made again); any other is the very same file, a hard link to the previous
+    # build's ...
+    assert after["api/site.json"] != before["api/site.json"]
+    rest = [p for p in after if not p.startswith(("pagefind/", "api/", MARKER))]
+    rest = [p for p in rest if p not in report.written]
+    assert [p for p in after if p not in before and not p.startswith("pagefind/")] == []
+    assert rest and all(after[p] == before[p] and inodes(out)[p] == linked[p] for p in rest)
+    # ... and the site is the one a clean build makes, search index included.
+    assert_same_as_clean_build(content, out, tmp_path)
+
+
+def test_with_nothing_changed_nothing_is_rendered(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    cached_build(content, out)
+    before = {p: i for p, i in inodes(out).items() if p != MARKER}
+
+    report = cached_build(content, out)
+
+    assert report.incremental and report.rendered == 0 and report.written == []
+    assert {p: i for p, i in inodes(out).items() if p != MARKER} == before
+
+    touched = content / "technologies/sqlite.yaml"
+    os.utime(touched)  # read again, found the same: still nothing to render
+    assert cached_build(content, out).rendered == 0
+    assert {p: i for p, i in inodes(out).items() if p != MARKER} == before
+
+
+def test_a_file_changed_just_before_the_build_is_read_again(tmp_path: Path) -> None:
+    """A file written within the racy window may change again with the same stamp (size,
+    modification time and inode): the next build reads it again."""
+    content = copy_site(tmp_path)
+    for file in content.rglob("*.yaml"):
+        os.utime(file)  # written just now
+    out = tmp_path / "site"
+    cached_build(content, out)
+
+    path = content / "technologies/postgresql.yaml"
+    stamp = path.stat()
+    text = path.read_text(encoding="utf-8")
+    same_size = text.replace("It supports transactions", "It supports TRANSACTIONS")
+    assert len(same_size) == len(text) and same_size != text
+    with open(path, "r+", encoding="utf-8") as file:  # in place: the same inode
+        file.write(same_size)
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert path.stat().st_ino == stamp.st_ino
+
+    report = cached_build(content, out)
+
+    assert "TRANSACTIONS" in (out / "technologies/postgresql/index.html").read_text()
+    assert "technologies/postgresql/index.html" in report.written
+
+
+def test_added_and_removed_files_add_and_remove_their_pages(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A new technology shows on most pages of this small site: render them one by one all the
+    # same, as on a large site, where the same change is a small share of the pages.
+    monkeypatch.setattr(build_cache, "FULL_BUILD_SHARE", 1.0)
+    out = tmp_path / "site"
+    cached_build(content, out)
+    sqlite = (content / "technologies/sqlite.yaml").read_text()
+    duckdb = sqlite.replace("name: SQLite", "name: DuckDB")
+    (content / "technologies/duckdb.yaml").write_text(duckdb)
+    age(content / "technologies/duckdb.yaml")
+
+    added = cached_build(content, out)
+
+    assert added.incremental and "technologies/duckdb/index.html" in added.written
+    assert_same_as_clean_build(content, out, tmp_path)
+
+    (content / "technologies/duckdb.yaml").unlink()
+    removed = cached_build(content, out)
+
+    assert removed.incremental and not (out / "technologies/duckdb").exists()
+    assert_same_as_clean_build(content, out, tmp_path)
+
+
+def test_bad_content_fails_and_leaves_the_site_and_its_cache_as_they_were(
+    content: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    cached_build(content, out)
+    site, cache = tree(out), cache_path(out).read_bytes()
+    path = content / "technologies/sqlite.yaml"
+    edit(path, "kind: Embedded", "colour: blue\nkind: Embedded")
+
+    with pytest.raises(ContentError):
+        cached_build(content, out)
+
+    assert tree(out) == site and cache_path(out).read_bytes() == cache
+    edit(path, "colour: blue\n", "")
+    age(path)
+    fixed = cached_build(content, out)
+    assert fixed.incremental
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [".site.cache"]
+
+
+def test_a_failed_render_leaves_the_site_as_it_was(content: Path, tmp_path: Path) -> None:
+    """Templates that fail only for some content: the cached build fails half-way through
+    the pages it renders again, and the previous site stays whole."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    page = (default_templates_dir() / "technology.html").read_text()
+    marker = "{% block main %}"
+    assert marker in page
+    boom = "{% if 'BOOM' in tech.model.summary %}{{ no_such_variable.attribute }}{% endif %}"
+    (templates / "technology.html").write_text(page.replace(marker, marker + boom))
+    out = tmp_path / "site"
+    cached_build(content, out, templates=templates)
+    site = tree(out)
+    path = content / "technologies/sqlite.yaml"
+    edit(path, "A self-contained SQL database engine", "BOOM")
+    age(path)
+
+    with pytest.raises(Exception, match="no_such_variable"):
+        cached_build(content, out, templates=templates)
+
+    assert tree(out) == site
+    assert [p.name for p in tmp_path.iterdir() if ".site." in p.name] == [".site.cache"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["template", "base_url", "today", "tampered output", "removed output", "broken cache"],
+)
+def test_anything_the_cache_cannot_vouch_for_means_a_full_build(
+    change: str, content: Path, tmp_path: Path
+) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "footer-note.txt").write_text("one\n")
+    out = tmp_path / "site"
+    cached_build(content, out, templates=templates)
+    settings: dict[str, object] = {"templates": templates}
+    if change == "template":
+        (templates / "footer-note.txt").write_text("two\n")
+    elif change == "base_url":
+        settings["base_url"] = "https://other.example.org/"
+    elif change == "today":
+        settings["today"] = TODAY.replace(day=2)
+    elif change == "tampered output":
+        (out / "technologies/sqlite/index.html").write_text("defaced")
+    elif change == "removed output":
+        shutil.rmtree(out)
+    elif change == "broken cache":
+        cache_path(out).write_bytes(cache_path(out).read_bytes()[:1000])
+
+    report = cached_build(content, out, **settings)
+
+    assert not report.incremental and report.rendered == report.pages
+    assert_same_as_clean_build(content, out, tmp_path, **settings)
+    assert cached_build(content, out, **settings).incremental  # and the cache is good again
+
+
+def test_the_cli_uses_the_cache_unless_told_not_to(content: Path, tmp_path: Path) -> None:
+    from test_build import techcompare
+
+    arguments = ["build", "--content", "content", "--out", "site"]
+    first = techcompare(*arguments, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "rendered again" not in first.stdout
+    assert (tmp_path / ".site.cache").is_file()
+    path = content / "technologies/postgresql.yaml"
+    edit(path, "It supports transactions", "It supports nested transactions")
+    age(path)
+
+    second = techcompare(*arguments, cwd=tmp_path)
+
+    assert second.returncode == 0, second.stderr
+    assert "(2 rendered again, " in second.stdout
+    (tmp_path / ".site.cache").unlink()
+    third = techcompare(*arguments, "--no-cache", cwd=tmp_path)
+    assert third.returncode == 0 and "rendered again" not in third.stdout
+    assert not (tmp_path / ".site.cache").exists()
+
+
+def test_an_edit_shown_on_most_pages_builds_them_all_at_once(content: Path, tmp_path: Path) -> None:
+    """Re-rendering pages one by one pays only for a few: an edit most pages show (the site's
+    title) is a full build, with a worker per core, and as good a cache afterwards."""
+    out = tmp_path / "site"
+    cached_build(content, out)
+    path = content / "site.yaml"
+    edit(path, "title: DB Compare", "title: Database Compare")
+    age(path)
+
+    report = cached_build(content, out)
+
+    assert not report.incremental and report.rendered == report.pages
+    assert "Database Compare" in (out / "index.html").read_text()
+    assert_same_as_clean_build(content, out, tmp_path)
+    assert cached_build(content, out).incremental
