@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -94,18 +95,39 @@ def test_an_edit_rewrites_exactly_the_pages_that_show_it(content: Path, tmp_path
 
 def test_with_nothing_changed_nothing_is_rendered(content: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    cached_build(content, out)
-    before = {p: i for p, i in inodes(out).items() if p != MARKER}
+    first = cached_build(content, out)
+    before, cache = inodes(out), cache_path(out).stat()
 
     report = cached_build(content, out)
 
+    # Nothing is even read but the cache's header: the site and the cache stay as they are.
     assert report.incremental and report.rendered == 0 and report.written == []
-    assert {p: i for p, i in inodes(out).items() if p != MARKER} == before
+    assert report.pages == first.pages and report.warnings == first.warnings
+    assert inodes(out) == before
+    assert cache_path(out).stat().st_mtime_ns == cache.st_mtime_ns
+    before = {p: i for p, i in inodes(out).items() if p != MARKER}
 
     touched = content / "technologies/sqlite.yaml"
     os.utime(touched)  # read again, found the same: still nothing to render
     assert cached_build(content, out).rendered == 0
     assert {p: i for p, i in inodes(out).items() if p != MARKER} == before
+
+
+def test_with_nothing_changed_the_warnings_are_reported_again(
+    content: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    later = date(2026, 6, 1)  # the fixture's reviews are more than a year old by then
+    first = cached_build(content, out, today=later)
+    assert first.warnings
+
+    again = cached_build(content, out, today=later)
+
+    assert again.rendered == 0 and again.warnings == first.warnings
+    site = tree(out)
+    with pytest.raises(ContentError) as failed:
+        cached_build(content, out, today=later, strict=True)
+    assert failed.value.problems == first.warnings and tree(out) == site
 
 
 def test_a_file_changed_just_before_the_build_is_read_again(tmp_path: Path) -> None:

@@ -30,22 +30,18 @@ import os
 import pickle
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import __version__
 from .build import BuildOptions, BuildReport, SiteBuilder
-from .loading import (
-    COMPARISONS_DIR,
-    METRICS_FILE,
-    SITE_FILE,
-    TECHNOLOGIES_DIR,
-    LoadCache,
-    file_stamp,
-)
+from .loading import COMPARISONS_DIR, METRICS_FILE, SITE_FILE, TECHNOLOGIES_DIR, file_stamp
 from .output import process_running, staged_output
+from .problems import ContentError, Problem
 from .theme import PACKAGE_DIR, default_static_dir, default_templates_dir
 
 # Raise when what the cache holds changes shape.
@@ -82,24 +78,31 @@ def cache_path(out: Path) -> Path:
 def build_with_cache(options: BuildOptions) -> BuildReport:
     """Build `options.out` from `options.content`, re-rendering only what changed since the
     build that wrote the cache (a full build when there is no usable cache); then save the
-    cache for the next build."""
+    cache for the next build. With no content file changed, the output and the cache are
+    left as they are."""
     started, started_ns = time.perf_counter(), time.time_ns()
     path = cache_path(options.out)
     key = cache_key(options)
-    builder = _load(path, key, options)
+    builder, changed = None, []
+    with _open_cache(path, key, options) as (header, cache):
+        if header is not None and cache is not None:
+            changed = changed_files(options.content, header.content)
+            if not changed:
+                return _unchanged(options, header, started)
+            builder = _read_builder(cache, options)
     if builder is None:
         builder = SiteBuilder(options)
         report = builder.build()
     else:
-        report = _update(builder, started)
-    _save(path, key, builder, started_ns - int(RACY_SECONDS * 1e9))
+        report = _update(builder, changed, started)
+    _save(path, key, builder, report, started_ns - int(RACY_SECONDS * 1e9))
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _update(builder: SiteBuilder, started: float) -> BuildReport:
+def _update(builder: SiteBuilder, changed: list[Path], started: float) -> BuildReport:
     options = builder.options
-    update = builder.prepare_update(changed_files(options.content, builder.load_cache))
+    update = builder.prepare_update(changed)
     if update is None or len(update.affected) > FULL_BUILD_SHARE * len(update.specs):
         return builder.build()
     with staged_output(options.out, link_previous=True) as staging:
@@ -107,12 +110,23 @@ def _update(builder: SiteBuilder, started: float) -> BuildReport:
         return builder.apply_update(update, staging, started, search_limit=None)
 
 
-def changed_files(content: Path, cache: LoadCache) -> list[Path]:
-    """The content files that changed since `cache` read them: a different stamp, new, or
-    gone. Other files in the folders are for the load to report, not to render."""
-    current = {path: file_stamp(path) for path in _listed(content)}
-    changed = [path for path, stamp in current.items() if _cached_stamp(cache, path) != stamp]
-    changed += [path for path in cache.entries if path not in current]
+def _unchanged(options: BuildOptions, header: _Header, started: float) -> BuildReport:
+    """The report of a build that found nothing to do: the site is as the cache left it."""
+    if options.strict and header.warnings:
+        raise ContentError(header.warnings)
+    report = BuildReport(options.out, header.pages, rendered=0, incremental=True)
+    report.warnings = header.warnings
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def changed_files(content: Path, known: Stamps) -> list[Path]:
+    """The content files whose stamps differ from `known` (the files as the cached build read
+    them, by path as the loader names them), the new ones, and those gone. Other files in
+    the folders are for the load to report, not to render."""
+    current = {str(path): file_stamp(path) for path in _listed(content)}
+    changed = [Path(path) for path, stamp in current.items() if known.get(path) != stamp]
+    changed += [Path(path) for path in known if path not in current]
     return sorted(changed)
 
 
@@ -129,11 +143,6 @@ def _listed(content: Path) -> list[Path]:
         except OSError:
             pass  # the load reports it
     return paths
-
-
-def _cached_stamp(cache: LoadCache, path: Path) -> tuple[int, int, int] | None:
-    entry = cache.entries.get(path)
-    return None if entry is None else entry[0]
 
 
 # --- what a cache is valid for ------------------------------------------------------------
@@ -192,44 +201,68 @@ def _tree_stamps(root: Path) -> Stamps:
 
 @dataclass
 class _Header:
-    """Read before the builder state, so that a cache for something else costs little."""
+    """Read before the builder state: enough to tell that the cache is for something else,
+    or that nothing changed since, at little cost."""
 
     key: dict[str, Any]
     output: Stamps  # the output folder as the build left it
+    content: Stamps  # the content files as the build read them, by path as loaded
+    pages: int
+    warnings: list[Problem]
 
 
-def _load(path: Path, key: dict[str, Any], options: BuildOptions) -> SiteBuilder | None:
+@contextmanager
+def _open_cache(
+    path: Path, key: dict[str, Any], options: BuildOptions
+) -> Iterator[tuple[_Header | None, BinaryIO | None]]:
+    """The header of the cache at `path` and the file, positioned at the builder state; both
+    None when the cache is missing, unreadable, for other options or for another output."""
     try:
-        with open(path, "rb") as file:
+        file = open(path, "rb")  # noqa: SIM115 (closed below, after the caller read it)
+    except OSError:
+        yield None, None
+        return
+    with file:
+        try:
             header = pickle.load(file)
-            if not isinstance(header, _Header) or header.key != key:
-                return None
-            if header.output != _tree_stamps(options.out.absolute()):
-                return None  # changed or removed by something else since
-            # Millions of objects and no garbage: the cycle collector would only walk them.
-            gc.disable()
-            try:
-                builder = pickle.load(file)
-            finally:
-                gc.enable()
-    except FileNotFoundError:
+        except Exception:  # a cache written by other code, or cut short: build without it
+            header = None
+        valid = (
+            isinstance(header, _Header)
+            and header.key == key
+            # not changed or removed by something else since
+            and header.output == _tree_stamps(options.out.absolute())
+        )
+        yield (header, file) if valid else (None, None)
+
+
+def _read_builder(file: BinaryIO, options: BuildOptions) -> SiteBuilder | None:
+    # Millions of objects and no garbage: the cycle collector would only walk them.
+    gc.disable()
+    try:
+        builder = pickle.load(file)
+    except Exception:  # cut short: build without it
         return None
-    except Exception:  # a cache written by other code, or cut short: build without it
-        return None
+    finally:
+        gc.enable()
     if not isinstance(builder, SiteBuilder):
         return None
     builder.options = options  # the same in all that matters (the key), jobs aside
     return builder
 
 
-def _save(path: Path, key: dict[str, Any], builder: SiteBuilder, trusted_before: int) -> None:
+def _save(
+    path: Path, key: dict[str, Any], builder: SiteBuilder, report: BuildReport, trusted_before: int
+) -> None:
     """Write the cache for the output as it is now, atomically. Stamps of files modified at
     or after `trusted_before` (nanoseconds since the epoch) are not trusted next time."""
     entries = builder.load_cache.entries
     for read, (stamp, source, problems) in list(entries.items()):
         if stamp[0] >= trusted_before:
             entries[read] = (UNTRUSTED, source, problems)
-    header = _Header(key, _tree_stamps(builder.options.out.absolute()))
+    content = {str(read): stamp for read, (stamp, _, _) in entries.items()}
+    output = _tree_stamps(builder.options.out.absolute())
+    header = _Header(key, output, content, report.pages, report.warnings)
     _remove_abandoned(path)
     partial = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
