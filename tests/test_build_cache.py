@@ -24,10 +24,10 @@ AN_HOUR = 3600 * 10**9
 
 
 def age(*paths: Path) -> None:
-    """Date the files (every file under a folder) an hour back, as files edited a while
-    before the build: their stamps are trusted (see `build_cache.RACY_SECONDS`)."""
+    """Date the files (a folder and everything under it) an hour back, as files edited a
+    while before the build: their stamps are trusted (see `build_cache.RACY_SECONDS`)."""
     for path in paths:
-        for file in [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]:
+        for file in [path] if path.is_file() else [*path.rglob("*"), path]:
             info = file.stat()
             os.utime(file, ns=(info.st_atime_ns, info.st_mtime_ns - AN_HOUR))
 
@@ -128,6 +128,23 @@ def test_with_nothing_changed_the_warnings_are_reported_again(
     with pytest.raises(ContentError) as failed:
         cached_build(content, out, today=later, strict=True)
     assert failed.value.problems == first.warnings and tree(out) == site
+
+
+def test_a_stray_file_added_fails_the_build_as_a_clean_build_would(
+    content: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    cached_build(content, out)
+    site = tree(out)
+    stray = content / "technologies/duckdb.yml"  # not read, reported
+    stray.write_text((content / "technologies/sqlite.yaml").read_text())
+    age(stray)
+
+    with pytest.raises(ContentError) as failed:
+        cached_build(content, out)
+
+    assert any("rename to `.yaml`" in problem.message for problem in failed.value.problems)
+    assert tree(out) == site
 
 
 def test_a_file_changed_just_before_the_build_is_read_again(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ from .problems import ContentError, Problem
 from .theme import PACKAGE_DIR, default_static_dir, default_templates_dir
 
 # Raise when what the cache holds changes shape.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 RACY_SECONDS = 2.0
 # Pages are rendered again one by one: when more than this share of them is affected, the
 # full build, with a worker per core, is quicker.
@@ -83,11 +83,15 @@ def build_with_cache(options: BuildOptions) -> BuildReport:
     started, started_ns = time.perf_counter(), time.time_ns()
     path = cache_path(options.out)
     key = cache_key(options)
+    # Taken before anything is read, as the files' stamps are (see loading.py).
+    folders = _folder_stamps(options.content)
     builder, changed = None, []
     with _open_cache(path, key, options) as (header, cache):
         if header is not None and cache is not None:
             changed = changed_files(options.content, header.content)
-            if not changed:
+            # A folder's stamp moves when a file is added, removed or renamed in it: one the
+            # load reads or one it reports (`x.yml`), so the load must run.
+            if not changed and folders == header.folders:
                 return _unchanged(options, header, started)
             builder = _read_builder(cache, options)
     if builder is None:
@@ -95,7 +99,7 @@ def build_with_cache(options: BuildOptions) -> BuildReport:
         report = builder.build()
     else:
         report = _update(builder, changed, started)
-    _save(path, key, builder, report, started_ns - int(RACY_SECONDS * 1e9))
+    _save(path, key, builder, report, folders, started_ns - int(RACY_SECONDS * 1e9))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -128,6 +132,16 @@ def changed_files(content: Path, known: Stamps) -> list[Path]:
     changed = [Path(path) for path, stamp in current.items() if known.get(path) != stamp]
     changed += [Path(path) for path in known if path not in current]
     return sorted(changed)
+
+
+def _folder_stamps(content: Path) -> Stamps:
+    """The stamps of the content folder and the folders of technologies and comparisons."""
+    stamps: Stamps = {}
+    for folder in (content, content / TECHNOLOGIES_DIR, content / COMPARISONS_DIR):
+        stamp = file_stamp(folder)
+        if stamp is not None:
+            stamps[str(folder)] = stamp
+    return stamps
 
 
 def _listed(content: Path) -> list[Path]:
@@ -207,6 +221,7 @@ class _Header:
     key: dict[str, Any]
     output: Stamps  # the output folder as the build left it
     content: Stamps  # the content files as the build read them, by path as loaded
+    folders: Stamps  # their folders (`_folder_stamps`) before the build read them
     pages: int
     warnings: list[Problem]
 
@@ -252,17 +267,27 @@ def _read_builder(file: BinaryIO, options: BuildOptions) -> SiteBuilder | None:
 
 
 def _save(
-    path: Path, key: dict[str, Any], builder: SiteBuilder, report: BuildReport, trusted_before: int
+    path: Path,
+    key: dict[str, Any],
+    builder: SiteBuilder,
+    report: BuildReport,
+    folders: Stamps,
+    trusted_before: int,
 ) -> None:
-    """Write the cache for the output as it is now, atomically. Stamps of files modified at
-    or after `trusted_before` (nanoseconds since the epoch) are not trusted next time."""
+    """Write the cache for the output as it is now, atomically. Stamps of files and folders
+    modified at or after `trusted_before` (nanoseconds since the epoch) are not trusted next
+    time."""
     entries = builder.load_cache.entries
     for read, (stamp, source, problems) in list(entries.items()):
         if stamp[0] >= trusted_before:
             entries[read] = (UNTRUSTED, source, problems)
     content = {str(read): stamp for read, (stamp, _, _) in entries.items()}
+    folders = {
+        folder: UNTRUSTED if stamp[0] >= trusted_before else stamp
+        for folder, stamp in folders.items()
+    }
     output = _tree_stamps(builder.options.out.absolute())
-    header = _Header(key, output, content, report.pages, report.warnings)
+    header = _Header(key, output, content, folders, report.pages, report.warnings)
     _remove_abandoned(path)
     partial = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
