@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from testkit import TODAY, copy_site, edit, tree
 
-from techcompare import build_cache
+from techcompare import build_cache, search_index
 from techcompare.build import BuildOptions, BuildReport, build_site
 from techcompare.build_cache import build_with_cache, cache_path
 from techcompare.output import MARKER
@@ -90,6 +90,33 @@ def test_an_edit_rewrites_exactly_the_pages_that_show_it(content: Path, tmp_path
     assert [p for p in after if p not in before and not p.startswith("pagefind/")] == []
     assert rest and all(after[p] == before[p] and inodes(out)[p] == linked[p] for p in rest)
     # ... and the site is the one a clean build makes, search index included.
+    assert_same_as_clean_build(content, out, tmp_path)
+
+
+def test_an_edit_indexes_again_only_the_search_shard_of_the_page_it_changes(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Five indexed pages in shards of two: postgresql's page is in the first shard, with
+    # the databases category; its comparison leaves the overview out of the index.
+    monkeypatch.setattr(search_index, "SHARD_PAGES", 2)
+    out = tmp_path / "site"
+    cached_build(content, out)
+    linked = inodes(out)
+    path = content / "technologies/postgresql.yaml"
+    edit(path, "It supports transactions", "It supports nested transactions")
+    age(path)
+
+    cached_build(content, out)
+
+    after = inodes(out)
+    index = [p for p in after if p.startswith("pagefind/")]
+    assert any(p.startswith("pagefind/shard-2/") for p in index)
+    new = {p for p in index if linked.get(p) != after[p]}
+    # The first bundle is new (its entry, fragments and word index), the other shards are
+    # the very same files, and the site is the one a clean build makes.
+    assert "pagefind/pagefind-entry.json" in new
+    assert any(p.startswith("pagefind/fragment/") for p in new)
+    assert not any(p.startswith(("pagefind/shard-1/", "pagefind/shard-2/")) for p in new)
     assert_same_as_clean_build(content, out, tmp_path)
 
 

@@ -361,12 +361,115 @@ def test_a_refresh_of_a_sharded_index_indexes_in_shards_again(site: Path, tmp_pa
     copy = sharded_copy(site, tmp_path / "site")
     page = copy / "technologies/sqlite/index.html"
     page.write_text(page.read_text().replace("self-contained", "zeppelin-grade"))
-    assert refresh_search_index(copy, enabled=True, jobs=2, shard_pages=2) is True
+    assert refresh_search_index(copy, enabled=True, jobs=2, shard_pages=2).changed is True
     bundle = copy / "pagefind"
     shards = [bundle, bundle / "shard-1", bundle / "shard-2"]
     contents = " ".join(str(r["content"]) for shard in shards for r in bundle_records(shard))
     assert "zeppelin-grade" in contents
     assert [p.name for p in copy.iterdir() if p.name.startswith(".pagefind")] == []
+
+
+def file_ids(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def edited_sqlite_page(copy: Path) -> str:
+    """Change a word of the sqlite page, indexed in shard 1 of a site in shards of two pages
+    (`categories/embedded/` and `technologies/sqlite/`); return its path in the site."""
+    page = "technologies/sqlite/index.html"
+    path = copy / page
+    path.write_text(path.read_text().replace("self-contained", "zeppelin-grade"))
+    return page
+
+
+def test_a_refresh_indexes_again_only_the_shard_whose_page_changed(
+    site: Path, tmp_path: Path
+) -> None:
+    copy = copy_tree(site, tmp_path / "site")
+    shutil.rmtree(copy / "pagefind")
+    record = search_index.write_search_index(copy, jobs=2, shard_pages=2)
+    before = file_ids(copy / "pagefind")
+    page = edited_sqlite_page(copy)
+
+    refresh = refresh_search_index(
+        copy, enabled=True, jobs=2, shard_pages=2, record=record, changed=[page]
+    )
+
+    assert refresh.changed is True and refresh.record is not None
+    after = file_ids(copy / "pagefind")
+    kept = {path for path in after if before.get(path) == after[path]}
+    # Shards 0 and 2 (the first one's browser code included) are the very same files ...
+    assert {path for path in after if not path.startswith("shard-1/")} - kept == {"shards.json"}
+    # ... shard 1 is new, and holds the edit.
+    assert not any(path.startswith("shard-1/") for path in kept)
+    contents = " ".join(str(r["content"]) for r in bundle_records(copy / "pagefind/shard-1"))
+    assert "zeppelin-grade" in contents
+    # The index is the one indexing the whole site again gives, and so is its record.
+    clean = copy_tree(copy, tmp_path / "clean")
+    shutil.rmtree(clean / "pagefind")
+    assert refresh.record == search_index.write_search_index(clean, jobs=2, shard_pages=2)
+    assert tree(copy / "pagefind") == tree(clean / "pagefind")
+
+
+def test_a_page_rewritten_to_the_same_search_copy_keeps_every_shard(
+    site: Path, tmp_path: Path
+) -> None:
+    """Only what the index reads counts: a change to a part it leaves out keeps the index."""
+    copy = copy_tree(site, tmp_path / "site")
+    shutil.rmtree(copy / "pagefind")
+    record = search_index.write_search_index(copy, jobs=2, shard_pages=2)
+    before = file_ids(copy / "pagefind")
+    page = "technologies/sqlite/index.html"
+    html = (copy / page).read_text()
+    sources = "<section id=sources aria-labelledby=h-sources>"
+    assert sources in html
+    (copy / page).write_text(html.replace(sources, sources + "<p>zeppelin</p>", 1))
+    refresh = refresh_search_index(
+        copy, enabled=True, jobs=2, shard_pages=2, record=record, changed=[page]
+    )
+    after = file_ids(copy / "pagefind")
+    assert {path for path in after if before.get(path) != after[path]} == {"shards.json"}
+    assert refresh.record == record
+
+
+def test_pages_changed_while_the_index_was_kept_are_indexed_by_the_next_refresh(
+    site: Path, tmp_path: Path
+) -> None:
+    copy = copy_tree(site, tmp_path / "site")
+    shutil.rmtree(copy / "pagefind")
+    record = search_index.write_search_index(copy, jobs=2, shard_pages=2)
+    page = edited_sqlite_page(copy)
+    kept = refresh_search_index(
+        copy, enabled=True, limit_bytes=1, jobs=2, shard_pages=2, record=record, changed=[page]
+    )
+    assert kept.changed is False and kept.record is not None and page in kept.record.stale
+    # The next refresh has nothing new to say of the sqlite page; the record remembers it.
+    refresh = refresh_search_index(
+        copy, enabled=True, jobs=2, shard_pages=2, record=kept.record, changed=[]
+    )
+    assert refresh.changed is True
+    contents = " ".join(str(r["content"]) for r in bundle_records(copy / "pagefind/shard-1"))
+    assert "zeppelin-grade" in contents
+
+
+def test_a_page_added_deals_the_shards_out_again(site: Path, tmp_path: Path) -> None:
+    copy = copy_tree(site, tmp_path / "site")
+    shutil.rmtree(copy / "pagefind")
+    record = search_index.write_search_index(copy, jobs=2, shard_pages=2)
+    added = copy / "technologies/aardvark/index.html"
+    added.parent.mkdir()
+    added.write_text((copy / "technologies/sqlite/index.html").read_text())
+    page = added.relative_to(copy).as_posix()
+    refresh = refresh_search_index(
+        copy, enabled=True, jobs=2, shard_pages=2, record=record, changed=[page]
+    )
+    assert refresh.record is not None and refresh.record.shards != record.shards
+    clean = copy_tree(copy, tmp_path / "clean")
+    shutil.rmtree(clean / "pagefind")
+    search_index.write_search_index(clean, jobs=2, shard_pages=2)
+    assert tree(copy / "pagefind") == tree(clean / "pagefind")
 
 
 def test_refreshing_with_search_off_removes_the_index(site: Path, tmp_path: Path) -> None:
@@ -379,19 +482,26 @@ def test_a_large_site_keeps_its_index_until_the_next_full_build(site: Path, tmp_
     copy = copy_tree(site, tmp_path / "site")
     before = tree(copy / "pagefind")
     (copy / "technologies/sqlite/index.html").write_text("<html><body><main>gone</main>")
-    assert refresh_search_index(copy, enabled=True, limit_bytes=1) is False
+    assert refresh_search_index(copy, enabled=True, limit_bytes=1).changed is False
     assert tree(copy / "pagefind") == before
 
 
-def test_the_pages_named_by_a_rebuild_are_what_is_weighed(site: Path, tmp_path: Path) -> None:
-    """A rebuild names its pages, sparing a walk of the folder; they weigh what they weigh."""
+def test_the_pages_to_index_again_are_what_is_weighed(site: Path, tmp_path: Path) -> None:
+    """With no record of the index, every indexed page is indexed again, and weighed."""
     copy = copy_tree(site, tmp_path / "site")
+    page = copy / "technologies/sqlite/index.html"
+    page.write_text(page.read_text().replace("self-contained", "zeppelin-grade"))
     pages = [p.relative_to(copy).as_posix() for p in copy.rglob("*.html")]
-    weight = sum((copy / page).stat().st_size for page in pages)
-    assert refresh_search_index(copy, enabled=True, limit_bytes=weight - 1, pages=pages) is False
+    weight = sum((copy / page).stat().st_size for page in INDEXED)
     before = tree(copy / "pagefind")
-    (copy / "technologies/sqlite/index.html").write_text("<html><body><main>gone</main>")
-    assert refresh_search_index(copy, enabled=True, limit_bytes=weight, pages=pages) is True
+    assert refresh_search_index(copy, enabled=True, limit_bytes=weight - 1, pages=pages) == (
+        False,
+        None,
+    )
+    assert tree(copy / "pagefind") == before
+    refresh = refresh_search_index(copy, enabled=True, limit_bytes=weight, pages=pages)
+    assert refresh.changed is True and refresh.record is not None
+    assert sorted(refresh.record.digests) == sorted(INDEXED)
     assert tree(copy / "pagefind") != before
 
 

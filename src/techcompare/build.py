@@ -30,7 +30,12 @@ from .plan import PageSpec, changed_keys, plan_pages
 from .problems import ContentError, Problem
 from .render import Renderer, make_environment
 from .resolve import Site
-from .search_index import REFRESH_LIMIT_BYTES, refresh_search_index, write_search_index
+from .search_index import (
+    REFRESH_LIMIT_BYTES,
+    IndexRecord,
+    refresh_search_index,
+    write_search_index,
+)
 from .site_files import SiteFilesCache, site_files
 from .theme import default_static_dir, default_templates_dir
 from .views import TechViewCache, highlight_samples
@@ -92,6 +97,8 @@ class SiteBuilder:
         self.sources: dict[Path, object] = {}
         self.assets: AssetMap | None = None
         self.env: Environment | None = None
+        # What the search index in the output was made from; None when not known.
+        self.search_record: IndexRecord | None = None
 
     def __getstate__(self) -> dict[str, object]:
         """What the build cache (build_cache.py) keeps: all but the template environment
@@ -133,6 +140,7 @@ class SiteBuilder:
         specs = plan_pages(site)
         deriver = PageDeriver(site, self.tech_cache)
         search_seconds = 0.0
+        record = None
         with staged_output(self.options.out) as staging:
             assets = write_assets(
                 default_static_dir(),
@@ -159,10 +167,11 @@ class SiteBuilder:
                 _write_file(staging / name, data)
             if site.settings.features.search:
                 indexing = time.perf_counter()
-                write_search_index(staging, jobs=jobs)
+                record = write_search_index(staging, jobs=jobs)
                 search_seconds = time.perf_counter() - indexing
         self._built(site, specs)
         self.assets = assets
+        self.search_record = record
         report = BuildReport(self.options.out, len(specs), len(specs))
         report.seconds = time.perf_counter() - started
         report.search_seconds = search_seconds
@@ -217,12 +226,16 @@ class SiteBuilder:
         search_limit: int | None = REFRESH_LIMIT_BYTES,
     ) -> BuildReport:
         """Render the pages of `update` into the output folder `into` (the output, or a copy
-        of it), rewriting only the files whose bytes changed, each as a new file. The search
-        index is made again when its pages hold at most `search_limit` bytes (None: always)."""
+        of it), rewriting only the files whose bytes changed, each as a new file. The shards
+        of the search index whose pages changed are indexed again when those pages hold at
+        most `search_limit` bytes of HTML (None: always)."""
         assert self.assets is not None
         site, specs = update.site, update.specs
         deriver = PageDeriver(site, self.tech_cache)
         renderer = self._renderer(site, self.assets, fresh=False)
+        # Pages rewritten by an update that fails half-way are in no record: until the index
+        # is refreshed again, what it was made from is not known.
+        record, self.search_record = self.search_record, None
         written = []
         for spec in update.affected:
             page = deriver.page(spec)
@@ -257,9 +270,14 @@ class SiteBuilder:
             limit = math.inf if search_limit is None else search_limit
             enabled = site.settings.features.search
             pages = [spec.path for spec in specs]
-            if refresh_search_index(into, enabled, limit, pages=pages, jobs=self.options.jobs):
+            refresh = refresh_search_index(
+                into, enabled, limit, pages, self.options.jobs, record=record, changed=written
+            )
+            if refresh.changed:
                 search_seconds = time.perf_counter() - indexing
+            record = refresh.record
         self._built(site, specs)
+        self.search_record = record
         report = BuildReport(self.options.out, len(specs), len(update.affected))
         report.seconds = time.perf_counter() - started
         report.search_seconds = search_seconds

@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -59,7 +59,8 @@ def staged_output(out: Path, link_previous: bool = False) -> Iterator[Path]:
     staging.mkdir()
     try:
         if link_previous and out.is_dir():
-            _link_tree(out, staging)
+            # All but the marker, which the new build writes for itself.
+            link_tree(out, staging, leave_out={MARKER})
         yield staging
         (staging / MARKER).write_text("This folder is written by `techcompare build`.\n")
     except BaseException:
@@ -68,15 +69,19 @@ def staged_output(out: Path, link_previous: bool = False) -> Iterator[Path]:
     _swap_into_place(staging, out)
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    """Make `target` hold hard links to the files of `source`, in the same folders; all but
-    the marker, which the new build writes for itself."""
-    for folder, _, files in os.walk(source):
+def link_tree(source: Path, target: Path, leave_out: Collection[str] = ()) -> None:
+    """Make `target` hold hard links to the files of `source`, in the same folders (copies on
+    a file system without hard links), leaving out the files and folders at its top named in
+    `leave_out`."""
+    for folder, dirs, files in os.walk(source):
+        top = folder == str(source)
+        if top:
+            dirs[:] = [name for name in dirs if name not in leave_out]
         relative = os.path.relpath(folder, source)
         into = target if relative == "." else target / relative
-        into.mkdir(exist_ok=True)
+        into.mkdir(parents=top, exist_ok=True)
         for name in files:
-            if folder == str(source) and name == MARKER:
+            if top and name in leave_out:
                 continue
             try:
                 os.link(os.path.join(folder, name), into / name)

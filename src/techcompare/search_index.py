@@ -39,10 +39,16 @@ paths: every shard holds the same mix of pages, and its word statistics come clo
 whole site's. Close, not equal: pages of nearly the same score (on the benchmark site, a
 technology's page and its comparisons for the technology's name, within 3 %) can come in
 another order than with a single index.
+
+A bundle depends only on its own shard's pages, so a rebuild indexes again only the shards
+whose pages' search copies changed and keeps the other bundles as they are (`IndexRecord`
+holds what each was made from). Editing a technology's overview changes one shard: the
+comparisons that show it leave the overview out of their copies.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -51,9 +57,11 @@ import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
-from .output import OutputError
+from .output import OutputError, link_tree
 from .parallel import fork_map
 
 SEARCH_DIR = "pagefind"
@@ -165,9 +173,9 @@ PARALLEL_MIN_COPIES = 200
 # the bundles), removed before indexing ends.
 _SHARDS_WORK = ".pagefind-shards"
 
-# An in-place rebuild re-indexes the whole site only when its pages hold less HTML than this
-# (about half a second of Pagefind); a larger site keeps the index of its last full build
-# until the next one, so that rebuilds stay quick.
+# An in-place rebuild indexes again the shards whose pages changed only when their pages hold
+# less HTML than this (about half a second of Pagefind); otherwise the index stays as it was
+# until a later refresh or a full build, so that rebuilds stay quick.
 REFRESH_LIMIT_BYTES = 2_500_000
 
 
@@ -175,17 +183,41 @@ class SearchIndexError(OutputError):
     """Pagefind could not be found or could not index the site."""
 
 
+@dataclass
+class IndexRecord:
+    """What the bundles of an index were made from, so that a refresh indexes again only the
+    shards whose pages changed: each shard's pages, in order; the digest of the search copy of
+    each page the bundles hold; and, for each HTML page, whether it marks its body. `stale`
+    names the pages changed since, by a refresh that kept the index as it was."""
+
+    shards: tuple[tuple[str, ...], ...]
+    digests: dict[str, bytes]
+    markers: dict[str, bool]
+    stale: frozenset[str] = frozenset()
+
+
+class Refresh(NamedTuple):
+    """What `refresh_search_index` did: whether it wrote the index again (or removed it), and
+    the record of the index now in the folder (None when there is none)."""
+
+    changed: bool
+    record: IndexRecord | None
+
+
 def write_search_index(
     site_dir: Path, jobs: int | None = None, shard_pages: int | None = None
-) -> None:
+) -> IndexRecord:
     """Index the HTML pages under `site_dir` into `site_dir/pagefind/`, in shards of at most
     `shard_pages` pages (default `SHARD_PAGES`), `jobs` of them at a time (default: one per
-    core).
+    core); return the record of what the index was made from.
 
     Meant for a fresh build folder, before it is swapped into place: a failure raises
     `SearchIndexError` and the build as a whole fails, so no site goes live with half an index.
     """
-    _index_site(site_dir, site_dir / SEARCH_DIR, jobs, shard_pages)
+    plan = _plan_index(site_dir, _html_pages(site_dir), shard_pages, None, None)
+    record = _index_site(site_dir, site_dir / SEARCH_DIR, plan, jobs, math.inf)
+    assert record is not None  # no limit
+    return record
 
 
 def refresh_search_index(
@@ -195,73 +227,198 @@ def refresh_search_index(
     pages: Iterable[str] | None = None,
     jobs: int | None = None,
     shard_pages: int | None = None,
-) -> bool:
-    """Bring `site_dir/pagefind/` up to date after pages were rewritten in place; return
-    whether the index changed.
+    record: IndexRecord | None = None,
+    changed: Iterable[str] | None = None,
+) -> Refresh:
+    """Bring `site_dir/pagefind/` up to date after pages were rewritten in place.
 
-    Pagefind cannot update part of an index, so this re-indexes every page, unless the pages
-    hold more than `limit_bytes` of HTML: then the index of the last full build stays until
-    the next one. The new index is written beside the old one and replaces it only when
-    complete, so a server reading the folder never sees a mix of two indexes. With `enabled`
-    false the index is removed. `pages`, the HTML files by path in `site_dir` when the caller
-    knows them, spares walking the folder (the index alone holds thousands of files).
-    `jobs` and `shard_pages` are those of `write_search_index`.
+    Pagefind cannot update part of an index, but an index is made of shards: with the
+    `record` of the index in the folder and the pages `changed` since it was made (by path in
+    `site_dir`), only the shards whose pages' search copies changed are indexed again, and
+    the others are kept as they are (hard links), which gives the index a clean build gives.
+    Without them every shard is indexed again. When the pages of the shards to index hold
+    more than `limit_bytes` of HTML, the index stays as it is until a later refresh or a full
+    build. The new index is written beside the old one and replaces it only when complete,
+    so a server reading the folder never sees a mix of two indexes. With `enabled` false the
+    index is removed. `pages`, the HTML files by path in `site_dir` when the caller knows
+    them, spares walking the folder (the index alone holds thousands of files). `jobs` and
+    `shard_pages` are those of `write_search_index`.
     """
     target = site_dir / SEARCH_DIR
     if not enabled:
         shutil.rmtree(target, ignore_errors=True)
-        return True
-    pages = None if pages is None else list(pages)
-    if target.exists() and _html_bytes(site_dir, pages) > limit_bytes:
-        return False
+        return Refresh(True, None)
+    if not target.is_dir():
+        record = None
+    pages = _html_pages(site_dir) if pages is None else [p for p in pages if p.endswith(".html")]
+    unknown = None if record is None or changed is None else record.stale | set(changed)
+    plan = _plan_index(site_dir, pages, shard_pages, record, unknown)
     fresh = site_dir / f".{SEARCH_DIR}.new"
     retired = site_dir / f".{SEARCH_DIR}.old"
     for leftover in (fresh, retired):
         shutil.rmtree(leftover, ignore_errors=True)
+    limit = limit_bytes if target.exists() else math.inf
     try:
-        _index_site(site_dir, fresh, jobs, shard_pages, pages)
+        made = _index_site(site_dir, fresh, plan, jobs, limit)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
+    if made is None:
+        if record is None:
+            return Refresh(False, None)
+        return Refresh(False, replace(record, stale=record.stale | (unknown or set(pages))))
     if target.exists():
         target.rename(retired)
     fresh.rename(target)
     shutil.rmtree(retired, ignore_errors=True)
-    return True
+    return Refresh(True, made)
 
 
-def _html_bytes(site_dir: Path, pages: Iterable[str] | None = None) -> int:
-    if pages is None:
-        return sum(page.stat().st_size for page in site_dir.rglob("*.html"))
-    return sum(os.stat(os.path.join(site_dir, page)).st_size for page in pages)
+@dataclass
+class _IndexPlan:
+    """The shards an index is to have, and what is known of their pages beforehand."""
+
+    shards: tuple[tuple[str, ...], ...]
+    markers: dict[str, bool]
+    known: dict[str, bytes]  # the digests of the pages that did not change since `previous`
+    previous: IndexRecord | None
+    shard_pages: int
 
 
-def _index_site(
+def _plan_index(
     site_dir: Path,
-    output: Path,
-    jobs: int | None,
+    pages: Sequence[str],
     shard_pages: int | None,
-    pages: Sequence[str] | None = None,
-) -> None:
-    """Index `site_dir` into the bundle folder `output` (which must not exist yet), in as
-    many shards as its indexed pages need (one when they fit in one)."""
+    previous: IndexRecord | None,
+    unknown: set[str] | frozenset[str] | None,
+) -> _IndexPlan:
+    """Deal the indexed pages of `site_dir` out to shards; what `previous` records of pages
+    not in `unknown` is trusted (nothing when `unknown` is None)."""
     if shard_pages is None:
         shard_pages = SHARD_PAGES  # read here, so that tests can set it for a whole build
     if shard_pages < 1:
         raise ValueError(f"shard_pages must be at least 1, not {shard_pages}")
+    markers: dict[str, bool] = {}
+    known: dict[str, bytes] = {}
+    if previous is not None and unknown is not None:
+        markers = {p: m for p, m in previous.markers.items() if p not in unknown}
+        known = {p: d for p, d in previous.digests.items() if p not in unknown}
+    else:
+        previous = None
+    markers = {
+        page: markers[page] if page in markers else _has_body_marker(os.path.join(site_dir, page))
+        for page in pages
+    }
+    # Pagefind's own rule: every page when none marks its body (a shard must not change it).
+    indexed = sorted([page for page in pages if markers[page]] or pages)
+    count = max(1, math.ceil(len(indexed) / shard_pages))
+    # In turn, so that every shard has the same mix of pages (see the module docstring).
+    shards = tuple(tuple(indexed[first::count]) for first in range(count))
+    return _IndexPlan(shards, markers, known, previous, shard_pages)
+
+
+def _index_site(
+    site_dir: Path, output: Path, plan: _IndexPlan, jobs: int | None, limit_bytes: float
+) -> IndexRecord | None:
+    """Index `site_dir` into the bundle folder `output` (which must not exist yet) as `plan`
+    says, keeping the bundles of the previous index whose pages are unchanged; None (and
+    nothing written) when the shards to index hold more than `limit_bytes` of HTML."""
     site_dir = site_dir.absolute()
     output = output.absolute()
     work = site_dir / _SHARDS_WORK
     shutil.rmtree(work, ignore_errors=True)  # left by an indexer that was killed
-    pages = _html_pages(site_dir) if pages is None else [p for p in pages if p.endswith(".html")]
-    indexed = _indexed_pages(site_dir, pages)
-    count = max(1, math.ceil(len(indexed) / shard_pages))
-    # In turn, so that every shard has the same mix of pages (see the module docstring).
-    shards = [indexed[first::count] for first in range(count)]
+    jobs = jobs or os.cpu_count() or 1
+    where = {page: number for number, shard in enumerate(plan.shards) for page in shard}
+    if plan.previous is None and _html_bytes(site_dir, where) > limit_bytes:
+        return None  # every shard is to be indexed: spare making the copies
     try:
-        _index_shards(site_dir, work, output, shards, jobs or os.cpu_count() or 1)
+        # The search copies of the pages not known: their digests tell which shards changed.
+        digests = dict(plan.known)
+        unknown = [page for page in where if page not in digests]
+        digests.update(_write_search_copies(site_dir, work, unknown, where, jobs))
+        kept = _kept_shards(plan, digests)
+        again = [number for number in range(len(plan.shards)) if number not in kept]
+        weight = _html_bytes(site_dir, [page for n in again for page in plan.shards[n]])
+        if weight > limit_bytes:
+            return None
+        rest = [page for n in again for page in plan.shards[n] if page in plan.known]
+        _write_search_copies(site_dir, work, rest, where, jobs)
+        bundles = {number: work / f"bundle-{number}" for number in again}
+        _run_pagefinds([(work / f"site-{n}", bundle) for n, bundle in bundles.items()], jobs)
+        _gather_bundles(site_dir / SEARCH_DIR, work, bundles, len(plan.shards), output)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    held = {page: digests[page] for page in where}
+    return IndexRecord(plan.shards, held, plan.markers)
+
+
+def _kept_shards(plan: _IndexPlan, digests: dict[str, bytes]) -> set[int]:
+    """The shards of `plan` whose bundles in the previous index hold the same pages with the
+    same search copies."""
+    previous = plan.previous
+    if previous is None or len(previous.shards) != len(plan.shards):
+        return set()
+    return {
+        number
+        for number, (shard, before) in enumerate(zip(plan.shards, previous.shards, strict=True))
+        if shard == before and all(digests[page] == previous.digests.get(page) for page in shard)
+    }
+
+
+def _write_search_copies(
+    site_dir: Path, work: Path, pages: Sequence[str], where: dict[str, int], jobs: int
+) -> dict[str, bytes]:
+    """Write the search copy of each of `pages` into its shard's folder in `work` (the copies
+    keep the pages' paths, so Pagefind gives them their addresses in the site); return their
+    digests."""
+    copies = [(str(site_dir / page), str(work / f"site-{where[page]}" / page)) for page in pages]
+    if jobs > 1 and len(copies) >= PARALLEL_MIN_COPIES:
+        digests = fork_map(_write_search_copy, copies, jobs)
+    else:
+        digests = [_write_search_copy(copy) for copy in copies]
+    return dict(zip(pages, digests, strict=True))
+
+
+def _run_pagefinds(runs: list[tuple[Path, Path]], jobs: int) -> None:
+    """Index each (site folder, bundle folder) of `runs`, `jobs` at a time."""
+    if not runs:
+        return
+    with ThreadPoolExecutor(max_workers=min(jobs, len(runs))) as pool:
+        running = [pool.submit(_run_pagefind, site, bundle) for site, bundle in runs]
+        try:
+            for future in running:
+                future.result()
+        except BaseException:
+            for future in running:
+                future.cancel()
+            raise
+
+
+def _gather_bundles(
+    previous: Path, work: Path, bundles: dict[int, Path], count: int, output: Path
+) -> None:
+    """Gather the `count` shards' bundles into `output`: the new ones in `bundles` by shard,
+    the others linked from the `previous` index. The first bundle is the folder itself."""
+    first = bundles.get(0) or work / "bundle-0"
+    if 0 not in bundles:
+        merged_names = {f"shard-{number}" for number in range(1, count)}
+        link_tree(previous, first, leave_out={SHARDS_FILE, *merged_names})
+    merged = []
+    for number in range(1, count):
+        name = f"shard-{number}"
+        if number in bundles:
+            _strip_to_index(bundles[number])
+            bundles[number].rename(first / name)
+        else:
+            link_tree(previous / name, first / name)
+        merged.append(f"{name}/")
+    _write_shard_list(first, merged)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    first.rename(output)
+
+
+def _html_bytes(site_dir: Path, pages: Iterable[str]) -> int:
+    return sum(os.stat(os.path.join(site_dir, page)).st_size for page in pages)
 
 
 def _html_pages(site_dir: Path) -> list[str]:
@@ -277,14 +434,6 @@ def _html_pages(site_dir: Path) -> list[str]:
     return found
 
 
-def _indexed_pages(site_dir: Path, pages: Sequence[str]) -> list[str]:
-    """The pages Pagefind indexes, sorted by path: those marked `data-pagefind-body`, or every
-    page when none is (Pagefind's own rule, which a shard must not change by holding only
-    unmarked pages)."""
-    marked = [page for page in pages if _has_body_marker(os.path.join(site_dir, page))]
-    return sorted(marked or pages)
-
-
 def _has_body_marker(path: str) -> bool:
     # The marker sits on <main>, in the first few KB of our pages: read no more than needed.
     marker = b"data-pagefind-body"
@@ -297,52 +446,17 @@ def _has_body_marker(path: str) -> bool:
     return False
 
 
-def _index_shards(
-    site_dir: Path, work: Path, output: Path, shards: list[list[str]], jobs: int
-) -> None:
-    """Index each shard from a folder of `search_copy`s of its pages (the copies keep the
-    pages' paths, so Pagefind gives them their addresses in the site), `jobs` at a time; then
-    gather the bundles into `output`."""
-    bundles = []
-    copies = []
-    for number, shard in enumerate(shards):
-        shard_site = work / f"site-{number}"
-        copies += [(str(site_dir / page), str(shard_site / page)) for page in shard]
-        bundles.append((shard_site, work / f"bundle-{number}"))
-    if jobs > 1 and len(copies) >= PARALLEL_MIN_COPIES:
-        fork_map(_write_search_copy, copies, jobs)
-    else:
-        for copy in copies:
-            _write_search_copy(copy)
-    with ThreadPoolExecutor(max_workers=min(jobs, len(bundles))) as pool:
-        running = [pool.submit(_run_pagefind, site, bundle) for site, bundle in bundles]
-        try:
-            for future in running:
-                future.result()
-        except BaseException:
-            for future in running:
-                future.cancel()
-            raise
-    merged = []
-    first = bundles[0][1]
-    for number, (_, bundle) in enumerate(bundles[1:], start=1):
-        name = f"shard-{number}"
-        _strip_to_index(bundle)
-        bundle.rename(first / name)
-        merged.append(f"{name}/")
-    _write_shard_list(first, merged)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    first.rename(output)
-
-
-def _write_search_copy(paths: tuple[str, str]) -> None:
-    """Write the `search_copy` of the page at the first path to the second."""
+def _write_search_copy(paths: tuple[str, str]) -> bytes:
+    """Write the `search_copy` of the page at the first path to the second; return its
+    digest."""
     source, target = paths
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(source, encoding="utf-8") as page:
         html = page.read()
-    with open(target, "w", encoding="utf-8") as copy:
-        copy.write(search_copy(html))
+    data = search_copy(html).encode()
+    with open(target, "wb") as copy:
+        copy.write(data)
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _strip_to_index(bundle: Path) -> None:
