@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import shutil
 import sys
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
@@ -129,6 +130,15 @@ def build(
         content=content, out=out, today=today, base_url=base_url, templates=templates
     )
     return build_site(options)
+
+
+def neighbours(out: Path) -> list[str]:
+    """Names beside the output folder, other than the content and the output itself, once
+    the previous output (`.site.trash-…`, deleted by a detached process) is gone."""
+    deadline = time.monotonic() + 30
+    while any(".trash-" in p.name for p in out.parent.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return sorted(p.name for p in out.parent.iterdir() if p.name not in ("content", out.name))
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -253,7 +253,7 @@ def test_a_known_figure_reads_as_on_the_pages(bundled_site: Path) -> None:
 def test_addresses_follow_the_base_url(tmp_path: Path) -> None:
     site = site_of(DATABASES)
     files = api_files(site, lambda path: "https://db.example.org/sub/" + path)
-    data = json.loads(files["api/site.json"])
+    data = json.loads(bytes(files["api/site.json"]))
     assert data["site"]["url"] == "https://db.example.org/sub/"
     sqlite = next(t for t in data["technologies"] if t["slug"] == "sqlite")
     assert sqlite["url"] == "https://db.example.org/sub/technologies/sqlite/"
@@ -295,7 +295,7 @@ def test_the_export_assembled_from_cached_pieces_equals_the_whole_serialised_at_
 
     def assert_fresh() -> None:
         site = site_of(content)
-        assert site_json(site, link, cache) == export_json(site_export(site, link))
+        assert bytes(site_json(site, link, cache)) == export_json(site_export(site, link))
 
     assert_fresh()
     edit(content / "technologies/sqlite.yaml", "name: SQLite", "name: SQLite 3")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from testkit import DATABASES, TODAY, build, copy_site, edit, tree
+from testkit import DATABASES, TODAY, build, copy_site, edit, neighbours, tree
 
 from techcompare.build import BuildOptions, SiteBuilder
 from techcompare.output import MARKER, OutputError
@@ -18,15 +17,6 @@ from techcompare.problems import ContentError
 PROBLEM_LINE = re.compile(
     r"^(?P<file>[^:\s]+\.yaml):(?P<line>\d+):(?P<col>\d+): (?P<field>\S+): .+$"
 )
-
-
-def neighbours(out: Path) -> list[str]:
-    """Names beside the output folder, other than the content and the output itself, once
-    the previous output (`.site.trash-…`, deleted by a detached process) is gone."""
-    deadline = time.monotonic() + 30
-    while any(".trash-" in p.name for p in out.parent.iterdir()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return sorted(p.name for p in out.parent.iterdir() if p.name not in ("content", out.name))
 
 
 def test_build_writes_every_page_and_the_marker(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -266,6 +266,18 @@ def _json_object(members: dict[str, list[bytes]]) -> list[bytes]:
     return [*chunks, b"}"]
 
 
+@dataclass(frozen=True, eq=False)
+class Chunks:
+    """The bytes of a file as the pieces it is made of, written one after the other: a large
+    file (`site.json` is 20 MB for 1,000 comparisons, made of each comparison's piece) is
+    never copied whole into memory, where the pieces are kept anyway."""
+
+    pieces: tuple[bytes, ...]
+
+    def __bytes__(self) -> bytes:
+        return b"".join(self.pieces)
+
+
 @dataclass
 class ExportCache:
     """Serialised pieces of `site.json` kept between builds, by slug, each with what it was
@@ -276,22 +288,19 @@ class ExportCache:
         default_factory=dict
     )
     comparisons: dict[str, tuple[Comparison, str, bytes]] = field(default_factory=dict)
-    # The last `site.json`, with the chunks it was joined from.
-    joined: tuple[list[bytes], bytes] | None = None
+    # The last `site.json`.
+    joined: Chunks | None = None
 
     def __getstate__(self) -> dict[str, object]:
-        # Pickled for the build cache without the joined file (20 MB for 1,000 comparisons):
-        # joining the chunks again takes milliseconds.
+        # Pickled for the build cache without the last file: it is made again in milliseconds.
         return {**self.__dict__, "joined": None}
 
-    def join(self, chunks: list[bytes]) -> bytes:
-        """`chunks` joined, or the last result (the very same bytes) when every chunk is the
+    def join(self, chunks: list[bytes]) -> Chunks:
+        """`chunks` as a file, or the last one (the very same object) when every chunk is the
         same object as last time or equal to it."""
-        if self.joined is not None and _same_chunks(self.joined[0], chunks):
-            return self.joined[1]
-        # One join: the file is large (20 MB for 1,000 comparisons), so copy it only once.
-        self.joined = (chunks, b"".join(chunks))
-        return self.joined[1]
+        if self.joined is None or not _same_chunks(self.joined.pieces, chunks):
+            self.joined = Chunks(tuple(chunks))
+        return self.joined
 
     def technology(self, site: Site, slug: str, link: Callable[[str], str]) -> bytes:
         """The JSON of one technology, serialised again only when it changed."""
@@ -370,8 +379,8 @@ def export_piece(
     return None
 
 
-def site_json(site: Site, link: Callable[[str], str], cache: ExportCache | None = None) -> bytes:
-    """`site.json` as bytes, equal to `export_json(site_export(site, link))`, assembled from
+def site_json(site: Site, link: Callable[[str], str], cache: ExportCache | None = None) -> Chunks:
+    """`site.json`, its bytes equal to `export_json(site_export(site, link))`, assembled from
     pieces that `cache` keeps between builds (none kept without one)."""
     cache = cache if cache is not None else ExportCache()
     cache.forget_missing(site)
@@ -415,7 +424,7 @@ def _for_picker(technology: dict[str, Any]) -> dict[str, Any]:
     return picked
 
 
-def _same_chunks(old: list[bytes], new: list[bytes]) -> bool:
+def _same_chunks(old: Sequence[bytes], new: Sequence[bytes]) -> bool:
     # The large pieces come from the cache, so they are the same objects when unchanged;
     # comparing identities first spares comparing megabytes.
     return len(old) == len(new) and all(a is b or a == b for a, b in zip(old, new, strict=True))
@@ -436,7 +445,7 @@ def export_schema() -> dict[str, Any]:
 
 def api_files(
     site: Site, link: Callable[[str], str], cache: ExportCache | None = None
-) -> dict[str, bytes]:
+) -> dict[str, bytes | Chunks]:
     """The files of `/api/`, by path in the output folder; `cache` keeps the serialised
     technologies and comparisons for the next build of the same site."""
     cache = cache if cache is not None else ExportCache()

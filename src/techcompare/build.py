@@ -12,14 +12,14 @@ import math
 import os
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from jinja2 import Environment
 
-from .api_export import ExportCache, ExportPiece, api_files, export_piece
+from .api_export import Chunks, ExportCache, ExportPiece, api_files, export_piece
 from .assets import AssetMap, write_assets
 from .checking import load_site
 from .loading import LoadCache
@@ -89,7 +89,7 @@ class SiteBuilder:
         self.site_files_cache = SiteFilesCache()
         self.export_cache = ExportCache()
         # The /api/ files as `rebuild` last wrote or found them in the output folder.
-        self.api_in_place: dict[str, bytes] = {}
+        self.api_in_place: dict[str, bytes | Chunks] = {}
         self.specs: dict[str, PageSpec] = {}
         self.site: Site | None = None
         # What `site` was made from: the Source of each content file, by path as loaded. A
@@ -163,8 +163,8 @@ class SiteBuilder:
             link = renderer.link_for_host()
             for name, data in site_files(site, specs, link, self.site_files_cache).items():
                 (staging / name).write_bytes(data)
-            for name, data in api_files(site, renderer.public_url, self.export_cache).items():
-                _write_file(staging / name, data)
+            for name, exported in api_files(site, renderer.public_url, self.export_cache).items():
+                _write_file(staging / name, exported)
             if site.settings.features.search:
                 indexing = time.perf_counter()
                 record = write_search_index(staging, jobs=jobs)
@@ -250,11 +250,11 @@ class SiteBuilder:
             if _write_file(into / name, data, if_changed=True):
                 written.append(name)
         # Data for scripts, not pages: a change here reloads no page in the browser.
-        for name, data in api_files(site, renderer.public_url, self.export_cache).items():
-            # The export cache hands back the very same bytes when nothing in them changed.
-            if self.api_in_place.get(name) is not data:
-                _write_file(into / name, data, if_changed=True)
-                self.api_in_place[name] = data
+        for name, exported in api_files(site, renderer.public_url, self.export_cache).items():
+            # The export cache hands back the very same file when nothing in it changed.
+            if self.api_in_place.get(name) is not exported:
+                _write_file(into / name, exported, if_changed=True)
+                self.api_in_place[name] = exported
         current = {spec.path for spec in specs}
         for gone in sorted(set(self.specs) - current):
             folder = (into / gone).parent
@@ -355,29 +355,30 @@ def _write_page(target: Path, html: str, if_changed: bool = False) -> bool:
     return _write_file(target, html.encode("utf-8"), if_changed)
 
 
-def _write_file(target: Path, data: bytes, if_changed: bool = False) -> bool:
+def _write_file(target: Path, data: bytes | Chunks, if_changed: bool = False) -> bool:
     """Write `data` to `target`. With `if_changed` (into a folder that holds an earlier
     build), an identical file is left untouched and a different one is replaced by a new
     file, never written through: it may be a link to the file of the live site
     (`staged_output(link_previous=True)`), and a server reading it sees it whole."""
-    if if_changed and _holds(target, data):
+    pieces = data.pieces if isinstance(data, Chunks) else (data,)
+    if if_changed and _holds(target, pieces):
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not if_changed:
-        target.write_bytes(data)
-        return True
-    fresh = target.with_name(f".{target.name}.new")
-    fresh.write_bytes(data)
-    fresh.replace(target)
+    written = target if not if_changed else target.with_name(f".{target.name}.new")
+    with open(written, "wb") as file:
+        file.writelines(pieces)
+    if if_changed:
+        written.replace(target)
     return True
 
 
-def _holds(target: Path, data: bytes) -> bool:
-    """Whether `target` holds exactly `data`; a file of another size is not read (the
-    /api/ export is tens of megabytes on a large site)."""
+def _holds(target: Path, pieces: Sequence[bytes]) -> bool:
+    """Whether `target` holds exactly the bytes of `pieces`; a file of another size is not
+    read (the /api/ export is tens of megabytes on a large site)."""
     try:
-        if target.stat().st_size != len(data):
+        if target.stat().st_size != sum(len(piece) for piece in pieces):
             return False
-        return target.read_bytes() == data
+        with open(target, "rb") as file:
+            return all(file.read(len(piece)) == piece for piece in pieces)
     except FileNotFoundError:
         return False
