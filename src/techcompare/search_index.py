@@ -282,7 +282,6 @@ class _IndexPlan:
     markers: dict[str, bool]
     known: dict[str, bytes]  # the digests of the pages that did not change since `previous`
     previous: IndexRecord | None
-    shard_pages: int
 
 
 def _plan_index(
@@ -314,7 +313,7 @@ def _plan_index(
     count = max(1, math.ceil(len(indexed) / shard_pages))
     # In turn, so that every shard has the same mix of pages (see the module docstring).
     shards = tuple(tuple(indexed[first::count]) for first in range(count))
-    return _IndexPlan(shards, markers, known, previous, shard_pages)
+    return _IndexPlan(shards, markers, known, previous)
 
 
 def _index_site(
@@ -329,8 +328,10 @@ def _index_site(
     shutil.rmtree(work, ignore_errors=True)  # left by an indexer that was killed
     jobs = jobs or os.cpu_count() or 1
     where = {page: number for number, shard in enumerate(plan.shards) for page in shard}
-    if plan.previous is None and _html_bytes(site_dir, where) > limit_bytes:
-        return None  # every shard is to be indexed: spare making the copies
+    # With no previous index every shard is indexed: weigh them before making the copies.
+    every = plan.previous is None and limit_bytes < math.inf
+    if every and _html_bytes(site_dir, where) > limit_bytes:
+        return None
     try:
         # The search copies of the pages not known: their digests tell which shards changed.
         digests = dict(plan.known)
