@@ -8,6 +8,7 @@ import gzip
 import http.server
 import json
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from playwright.sync_api import expect
 
 from techcompare import search_index
 from techcompare.build import BuildOptions, build_site
+from techcompare.build_cache import build_with_cache
 
 from .conftest import DESKTOP, PHONE, OpenPage, ServedSite, TrackedPage, _serve, viewport_name
 
@@ -327,3 +329,44 @@ def test_results_from_every_shard_are_listed_together(
     status = page.locator("#search-status").inner_text()
     assert status == f"{len(expected)} results for “graphql”.", status
     assert_clean(tracked)
+
+
+def test_shards_kept_by_a_cached_build_search_together_with_the_new_one(
+    open_page: OpenPage, tmp_path: Path
+) -> None:
+    """A cached build indexes again only the shard of the page an edit changed; the bundles
+    it kept and the new one still merge into one search."""
+    content = tmp_path / "content"
+    shutil.copytree(BUNDLED_CONTENT, content)
+    out = tmp_path / "site"
+    options = BuildOptions(content=content, out=out, jobs=2)
+    path = content / "technologies/grpc.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("overview: |\n  ") == 1
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "SHARD_PAGES", SHARD_PAGES)
+        build_with_cache(options)
+        before = file_ids(out / "pagefind")
+        path.write_text(text.replace("overview: |\n  ", "overview: |\n  Zeppelinesque. "))
+        assert build_with_cache(options).incremental
+    after = file_ids(out / "pagefind")
+    bundles = ["", "shard-1/", "shard-2/"]
+    kept = [
+        b for b in bundles if after[f"{b}pagefind-entry.json"] == before[f"{b}pagefind-entry.json"]
+    ]
+    assert len(kept) == 2, f"only the edited page's shard is indexed again, kept: {kept}"
+    shards = shard_contents(out)
+    with _serve(out) as base_url:
+        site = ServedSite(root=out, base_url=base_url)
+        tracked = open_tracked(open_page)
+        searches = [("/technologies/grpc/", "zeppelinesque"), *a_word_of_each_shard(shards)]
+        for url, word in searches:
+            tracked.goto(site.url(f"/search/?q={word}"))
+            assert url in wait_for_results(tracked), f"{word!r} did not find {url}"
+        assert_clean(tracked)
+
+
+def file_ids(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()
+    }
