@@ -42,6 +42,27 @@ def test_fixture_files_validate() -> None:
     assert errors(Comparison, fixture_data("comparisons/postgresql-vs-sqlite.yaml")) == []
 
 
+def test_models_given_the_same_fields_share_one_fields_set_which_stays_right() -> None:
+    """Models keep one `model_fields_set` per set of fields given (memory: models.py)."""
+    first = Figure.model_validate({"metric": "latency", "value": 5})
+    second = Figure.model_validate({"metric": "throughput", "value": 7})
+    ranged = Figure.model_validate({"metric": "latency", "min": 2, "max": 9})
+    assert first.model_fields_set is second.model_fields_set
+    assert first.model_fields_set == {"metric", "value"}
+    assert ranged.model_fields_set is not first.model_fields_set
+    assert ranged.model_fields_set == {"metric", "min", "max"}
+    assert first.model_dump(exclude_unset=True) == {"metric": "latency", "value": 5}
+    assert ranged.model_dump(exclude_unset=True) == {"metric": "latency", "min": 2, "max": 9}
+    # Frozen: no model can add a field to the set it shares.
+    with pytest.raises(ValidationError):
+        first.source = "https://example.org/"  # type: ignore[misc]
+    assert second.model_fields_set == {"metric", "value"}
+    # A copy with changes gets a set of its own.
+    changed = first.model_copy(update={"approximate": True})
+    assert changed.model_fields_set == {"metric", "value", "approximate"}
+    assert first.model_fields_set == {"metric", "value"}
+
+
 # --- figures ------------------------------------------------------------------------------
 
 
