@@ -6,7 +6,9 @@ from __future__ import annotations
 import copy
 import json
 import os
+import pickle
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,7 @@ from testkit import (
 from techcompare.api_export import (
     PICKER_FIELDS,
     ExportCache,
+    StoredPiece,
     api_files,
     export_json,
     export_schema,
@@ -309,6 +312,35 @@ def test_the_export_assembled_from_cached_pieces_equals_the_whole_serialised_at_
     assert_fresh()
     assert set(cache.technologies) == {"duckdb", "postgresql", "sqlite"}
     assert cache.comparisons == {}
+
+
+def test_the_export_cache_keeps_its_pieces_in_a_file_and_pickles_them_as_bytes(
+    tmp_path: Path,
+) -> None:
+    """The cached pieces live in a temporary file, not in memory (api_export.PieceStore); the
+    build cache pickles them as bytes; `renew` lets the file go once a build made new ones."""
+    site = site_of(copy_site(tmp_path))
+    whole = export_json(site_export(site, lambda path: "/" + path))
+    cache = ExportCache()
+    assert bytes(site_json(site, lambda path: "/" + path, cache)) == whole
+    pieces = [entry[2] for entry in cache.comparisons.values()]
+    pieces += [part for entry in cache.technologies.values() for part in entry[3:]]
+    assert len(pieces) == 5 and all(isinstance(piece, StoredPiece) for piece in pieces)
+    assert cache.store is not None
+    store = weakref.ref(cache.store)
+
+    restored = pickle.loads(pickle.dumps(cache))
+    assert restored.store is None and restored.joined is None
+    assert all(type(entry[2]) is bytes for entry in restored.comparisons.values())
+    assert bytes(site_json(site, lambda path: "/" + path, restored)) == whole
+
+    # Another address for every page: every piece is made again, into a new store.
+    cache.renew()
+    moved = site_json(site, lambda path: "/docs/" + path, cache)
+    assert bytes(moved) == export_json(site_export(site, lambda path: "/docs/" + path))
+    assert cache.store is not None and cache.store is not store()
+    del pieces
+    assert store() is None
 
 
 # --- safety -------------------------------------------------------------------------------

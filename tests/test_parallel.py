@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from testkit import REPO, TODAY, edit, tree
 
 from techcompare import build as build_module
 from techcompare import loading
-from techcompare.build import BuildOptions, build_site
+from techcompare.api_export import StoredPiece
+from techcompare.build import BuildOptions, SiteBuilder, build_site
 
 GENERATE = REPO / "bench" / "generate.py"
 
@@ -49,6 +51,25 @@ def test_parallel_build_equals_serial_build(synthetic: Path, tmp_path: Path) -> 
     assert serial_tree.keys() == parallel_tree.keys()
     different = [path for path in serial_tree if serial_tree[path] != parallel_tree[path]]
     assert different == []
+
+
+def test_the_export_pieces_of_parallel_builds_are_kept_in_one_file_at_a_time(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    """The parent keeps the /api/ pieces its workers serialise in a file, not in memory
+    (api_export.PieceStore), and a build again lets the last build's file go."""
+    builder = SiteBuilder(BuildOptions(synthetic, tmp_path / "site", today=TODAY, jobs=2))
+    builder.build()
+    cache = builder.export_cache
+    assert len(cache.comparisons) == 70
+    assert all(isinstance(entry[2], StoredPiece) for entry in cache.comparisons.values())
+    assert cache.store is not None
+    first = weakref.ref(cache.store)
+    builder.build()
+    assert first() is None
+    assert cache.store is not None
+    stored = {id(entry[2].store) for entry in cache.comparisons.values()}
+    assert stored == {id(cache.store)}
 
 
 def test_a_template_error_in_a_worker_fails_the_build_and_keeps_the_old_site(

@@ -19,14 +19,19 @@ served as `application/json`, never embedded in a page.
 `site.json` is assembled from one piece of JSON per technology and comparison. With an
 `ExportCache`, kept between builds, a piece is serialised again only when its model changed
 (the loader hands back the same objects for unchanged files), so a rebuild after one edit
-re-serialises that file's piece, not the whole site.
+re-serialises that file's piece, not the whole site. The cache keeps its pieces in a
+temporary file (`PieceStore`), not in memory: they weigh as much as `site.json` (200 MB at
+10,000 comparisons) and are read again only to write `site.json`, one at a time.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
+import os
+import tempfile
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -249,85 +254,156 @@ def _compact(value: Any) -> bytes:
     return text.encode("utf-8")
 
 
-def _json_array(items: list[bytes]) -> list[bytes]:
+def _json_array(items: list[Piece]) -> list[Piece]:
     """A JSON array of already serialised items, as chunks to join."""
-    chunks = [b","] * (2 * len(items) + 1)
+    chunks: list[Piece] = [b","] * (2 * len(items) + 1)
     chunks[0], chunks[-1] = b"[", b"]"
     chunks[1:-1:2] = items
     return chunks if items else [b"[]"]
 
 
-def _json_object(members: dict[str, list[bytes]]) -> list[bytes]:
+def _json_object(members: dict[str, list[Piece]]) -> list[Piece]:
     """A JSON object of already serialised values (as chunks), keys sorted as `_compact`
     would, as chunks to join."""
-    chunks = [b"{"]
+    chunks: list[Piece] = [b"{"]
     for key in sorted(members):
         chunks += [b"," if len(chunks) > 1 else b"", _compact(key), b":", *members[key]]
     return [*chunks, b"}"]
+
+
+class PieceStore:
+    """Pieces of the export written one after the other into a temporary file (deleted when
+    the store is), kept there instead of in memory and read back by `StoredPiece`. Only the
+    process that made a store writes to it."""
+
+    def __init__(self) -> None:
+        # Open as long as the store lives; closed (and so deleted) with it.
+        self._file = tempfile.TemporaryFile(prefix="techcompare-export-")  # noqa: SIM115
+        weakref.finalize(self, self._file.close)
+        self._size = 0
+
+    def put(self, data: bytes) -> StoredPiece:
+        view, offset = memoryview(data), self._size
+        while view:
+            written = os.pwrite(self._file.fileno(), view, offset)
+            view, offset = view[written:], offset + written
+        piece = StoredPiece(self, self._size, len(data))
+        self._size = offset
+        return piece
+
+    def read(self, offset: int, length: int) -> bytes:
+        data = os.pread(self._file.fileno(), length, offset)
+        if len(data) != length:
+            raise OSError(f"the export's temporary file ended at {offset + len(data)}")
+        return data
+
+
+@dataclass(frozen=True, eq=False)
+class StoredPiece:
+    """Bytes kept in a `PieceStore`; pickled as the bytes themselves (the store is a file of
+    this process only)."""
+
+    store: PieceStore
+    offset: int
+    length: int
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __bytes__(self) -> bytes:
+        return self.store.read(self.offset, self.length)
+
+    def __reduce__(self) -> tuple[type[bytes], tuple[bytes]]:
+        return bytes, (bytes(self),)
+
+
+# A serialised piece, in memory or kept in a store.
+Piece = bytes | StoredPiece
 
 
 @dataclass(frozen=True, eq=False)
 class Chunks:
     """The bytes of a file as the pieces it is made of, written one after the other: a large
     file (`site.json` is 20 MB for 1,000 comparisons, made of each comparison's piece) is
-    never copied whole into memory, where the pieces are kept anyway."""
+    never held whole in memory."""
 
-    pieces: tuple[bytes, ...]
+    pieces: tuple[Piece, ...]
+
+    def __len__(self) -> int:
+        return sum(len(piece) for piece in self.pieces)
+
+    def blobs(self) -> Iterator[bytes]:
+        """The bytes of each piece in turn, read from its store when it is kept in one."""
+        for piece in self.pieces:
+            yield piece if isinstance(piece, bytes) else bytes(piece)
 
     def __bytes__(self) -> bytes:
-        return b"".join(self.pieces)
+        return b"".join(self.blobs())
 
 
 @dataclass
 class ExportCache:
     """Serialised pieces of `site.json` kept between builds, by slug, each with what it was
     made from: reused while the model (and for technologies the metric registry) are the
-    same objects and the page address is the same."""
+    same objects and the page address is the same. The pieces are kept in a `PieceStore`;
+    `renew` starts a new one, so that a store holds no more than two builds' pieces."""
 
-    technologies: dict[str, tuple[Technology, dict[str, Metric], str, bytes, bytes]] = field(
+    technologies: dict[str, tuple[Technology, dict[str, Metric], str, Piece, Piece]] = field(
         default_factory=dict
     )
-    comparisons: dict[str, tuple[Comparison, str, bytes]] = field(default_factory=dict)
+    comparisons: dict[str, tuple[Comparison, str, Piece]] = field(default_factory=dict)
     # The last `site.json`.
     joined: Chunks | None = None
+    store: PieceStore | None = None
 
     def __getstate__(self) -> dict[str, object]:
-        # Pickled for the build cache without the last file: it is made again in milliseconds.
-        return {**self.__dict__, "joined": None}
+        # Pickled for the build cache without the last file (it is made again in
+        # milliseconds) and without the store: its pieces are pickled as their bytes.
+        return {**self.__dict__, "joined": None, "store": None}
 
-    def join(self, chunks: list[bytes]) -> Chunks:
+    def renew(self) -> None:
+        """Keep new pieces in a new store: the previous one is deleted once no piece kept
+        here or in a file made before is in it (a full build replaces them all)."""
+        self.store = None
+
+    def keep(self, data: bytes) -> StoredPiece:
+        if self.store is None:
+            self.store = PieceStore()
+        return self.store.put(data)
+
+    def join(self, chunks: list[Piece]) -> Chunks:
         """`chunks` as a file, or the last one (the very same object) when every chunk is the
         same object as last time or equal to it."""
         if self.joined is None or not _same_chunks(self.joined.pieces, chunks):
             self.joined = Chunks(tuple(chunks))
         return self.joined
 
-    def technology(self, site: Site, slug: str, link: Callable[[str], str]) -> bytes:
+    def technology(self, site: Site, slug: str, link: Callable[[str], str]) -> Piece:
         """The JSON of one technology, serialised again only when it changed."""
         return self._technology_pieces(site, slug, link)[0]
 
-    def picker_technology(self, site: Site, slug: str, link: Callable[[str], str]) -> bytes:
+    def picker_technology(self, site: Site, slug: str, link: Callable[[str], str]) -> Piece:
         """The JSON of one technology as `picker.json` has it (`PICKER_FIELDS`)."""
         return self._technology_pieces(site, slug, link)[1]
 
     def _technology_pieces(
         self, site: Site, slug: str, link: Callable[[str], str]
-    ) -> tuple[bytes, bytes]:
+    ) -> tuple[Piece, Piece]:
         tech, url = site.technologies[slug], link(technology_url(slug))
         cached = self.technologies.get(slug)
         if cached and cached[0] is tech and cached[1] is site.metrics and cached[2] == url:
             return cached[3], cached[4]
-        whole, picked = technology_pieces(site, slug, link)
+        whole, picked = (self.keep(piece) for piece in technology_pieces(site, slug, link))
         self.technologies[slug] = (tech, site.metrics, url, whole, picked)
         return whole, picked
 
-    def comparison(self, site: Site, slug: str, link: Callable[[str], str]) -> bytes:
+    def comparison(self, site: Site, slug: str, link: Callable[[str], str]) -> Piece:
         """The JSON of one written comparison, serialised again only when it changed."""
         comparison, url = site.comparisons[slug], link(comparison_url(slug))
         cached = self.comparisons.get(slug)
         if cached and cached[0] is comparison and cached[1] == url:
             return cached[2]
-        piece = comparison_piece(site, slug, link)
+        piece = self.keep(comparison_piece(site, slug, link))
         self.comparisons[slug] = (comparison, url, piece)
         return piece
 
@@ -336,11 +412,12 @@ class ExportCache:
         kind, slug, serialised = piece
         if kind == "technology":
             url = link(technology_url(slug))
-            whole, picked = serialised
+            whole, picked = (self.keep(data) for data in serialised)
             self.technologies[slug] = (site.technologies[slug], site.metrics, url, whole, picked)
         else:
             url = link(comparison_url(slug))
-            self.comparisons[slug] = (site.comparisons[slug], url, serialised[0])
+            kept = self.keep(serialised[0])
+            self.comparisons[slug] = (site.comparisons[slug], url, kept)
 
     def forget_missing(self, site: Site) -> None:
         """Drop the pieces of technologies and comparisons the site no longer has."""
@@ -384,7 +461,9 @@ def site_json(site: Site, link: Callable[[str], str], cache: ExportCache | None 
     pieces that `cache` keeps between builds (none kept without one)."""
     cache = cache if cache is not None else ExportCache()
     cache.forget_missing(site)
-    members = {key: [_compact(value)] for key, value in site_export_parts(site, link).items()}
+    members: dict[str, list[Piece]] = {
+        key: [_compact(value)] for key, value in site_export_parts(site, link).items()
+    }
     members["technologies"] = _json_array(
         [cache.technology(site, slug, link) for slug in site.technologies]
     )
@@ -398,7 +477,9 @@ def picker_json(site: Site, link: Callable[[str], str], cache: ExportCache) -> b
     """`picker.json` as bytes: `site.json` with each technology cut down to `PICKER_FIELDS`
     and each comparison to its slug, title, path and technologies; the technologies' pieces
     are kept in `cache`, as `site.json`'s."""
-    members = {key: [_compact(value)] for key, value in site_export_parts(site, link).items()}
+    members: dict[str, list[Piece]] = {
+        key: [_compact(value)] for key, value in site_export_parts(site, link).items()
+    }
     members["technologies"] = _json_array(
         [cache.picker_technology(site, slug, link) for slug in site.technologies]
     )
@@ -412,7 +493,7 @@ def picker_json(site: Site, link: Callable[[str], str], cache: ExportCache) -> b
         for slug, comparison in site.comparisons.items()
     ]
     members["comparisons"] = [_compact(comparisons)]
-    return b"".join([*_json_object(members), b"\n"])
+    return bytes(Chunks((*_json_object(members), b"\n")))
 
 
 def _for_picker(technology: dict[str, Any]) -> dict[str, Any]:
@@ -424,7 +505,7 @@ def _for_picker(technology: dict[str, Any]) -> dict[str, Any]:
     return picked
 
 
-def _same_chunks(old: Sequence[bytes], new: Sequence[bytes]) -> bool:
+def _same_chunks(old: Sequence[Piece], new: Sequence[Piece]) -> bool:
     # The large pieces come from the cache, so they are the same objects when unchanged;
     # comparing identities first spares comparing megabytes.
     return len(old) == len(new) and all(a is b or a == b for a, b in zip(old, new, strict=True))

@@ -12,7 +12,7 @@ import math
 import os
 import shutil
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,7 +25,7 @@ from .checking import load_site
 from .loading import LoadCache
 from .output import staged_output
 from .pages import PageDeriver
-from .parallel import fork_map
+from .parallel import fork_iter
 from .plan import PageSpec, changed_keys, plan_pages
 from .problems import ContentError, Problem
 from .render import Renderer, make_environment
@@ -135,6 +135,7 @@ class SiteBuilder:
         # of objects, here and in the forked render workers (a third of page-data time).
         gc.freeze()
         jobs = self.options.jobs or os.cpu_count() or 1
+        self.export_cache.renew()
         cache = self.tech_cache
         cache.highlighted = highlight_samples(site, cache.highlighted, jobs)
         specs = plan_pages(site)
@@ -338,14 +339,15 @@ def _render_in_worker(spec: PageSpec) -> ExportPiece | None:
 
 def render_in_parallel(
     job: RenderJob, specs: list[PageSpec], jobs: int
-) -> list[ExportPiece | None]:
+) -> Iterator[ExportPiece | None]:
     """Render `specs` in `jobs` forked processes. Each page is rendered exactly as a serial
-    build would, so the output does not depend on the number of jobs. Returns, per page, its
-    part of the `/api/` export (`api_export.export_piece`), serialised by the same worker."""
+    build would, so the output does not depend on the number of jobs. Yields, per page in
+    order, its part of the `/api/` export (`api_export.export_piece`), serialised by the
+    same worker, as the workers finish them: the caller need not hold them all at once."""
     global _worker_job
     _worker_job = job
     try:
-        return fork_map(_render_in_worker, specs, jobs)
+        yield from fork_iter(_render_in_worker, specs, jobs)
     finally:
         _worker_job = None
 
@@ -360,25 +362,25 @@ def _write_file(target: Path, data: bytes | Chunks, if_changed: bool = False) ->
     build), an identical file is left untouched and a different one is replaced by a new
     file, never written through: it may be a link to the file of the live site
     (`staged_output(link_previous=True)`), and a server reading it sees it whole."""
-    pieces = data.pieces if isinstance(data, Chunks) else (data,)
-    if if_changed and _holds(target, pieces):
+    chunks = data if isinstance(data, Chunks) else Chunks((data,))
+    if if_changed and _holds(target, chunks):
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
     written = target if not if_changed else target.with_name(f".{target.name}.new")
     with open(written, "wb") as file:
-        file.writelines(pieces)
+        file.writelines(chunks.blobs())
     if if_changed:
         written.replace(target)
     return True
 
 
-def _holds(target: Path, pieces: Sequence[bytes]) -> bool:
-    """Whether `target` holds exactly the bytes of `pieces`; a file of another size is not
+def _holds(target: Path, chunks: Chunks) -> bool:
+    """Whether `target` holds exactly the bytes of `chunks`; a file of another size is not
     read (the /api/ export is tens of megabytes on a large site)."""
     try:
-        if target.stat().st_size != sum(len(piece) for piece in pieces):
+        if target.stat().st_size != len(chunks):
             return False
         with open(target, "rb") as file:
-            return all(file.read(len(piece)) == piece for piece in pieces)
+            return all(file.read(len(blob)) == blob for blob in chunks.blobs())
     except FileNotFoundError:
         return False

@@ -12,7 +12,7 @@ import contextlib
 import gc
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -41,6 +41,13 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[
 
     `function` must be a module-level function (it is sent by name); it may read module
     state the parent set before calling, which the fork copies."""
+    return list(fork_iter(function, items, jobs))
+
+
+def fork_iter(function: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
+    """`fork_map`, yielding each result (in the order of `items`) as soon as it and those
+    before it are done; the workers start at the first `next` and stop when the iterator
+    is exhausted or closed."""
     import multiprocessing  # here: a build that forks nothing (`check`, small sites) skips it
 
     global _prctl
@@ -50,7 +57,7 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[
     # Small batches balance the load (items cost more or less) with little overhead each.
     size = max(1, min(32, len(items) // (jobs * 8)))
     with context.Pool(jobs, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
-        return pool.map(_Call(function), items, chunksize=size)
+        yield from pool.imap(_Call(function), items, chunksize=size)
 
 
 class _Call(Generic[T, R]):
