@@ -473,8 +473,8 @@ def site_json(site: Site, link: Callable[[str], str], cache: ExportCache | None 
     return cache.join([*_json_object(members), b"\n"])
 
 
-def picker_json(site: Site, link: Callable[[str], str], cache: ExportCache) -> bytes:
-    """`picker.json` as bytes: `site.json` with each technology cut down to `PICKER_FIELDS`
+def picker_json(site: Site, link: Callable[[str], str], cache: ExportCache) -> Chunks:
+    """`picker.json`: `site.json` with each technology cut down to `PICKER_FIELDS`
     and each comparison to its slug, title, path and technologies; the technologies' pieces
     are kept in `cache`, as `site.json`'s."""
     members: dict[str, list[Piece]] = {
@@ -493,7 +493,7 @@ def picker_json(site: Site, link: Callable[[str], str], cache: ExportCache) -> b
         for slug, comparison in site.comparisons.items()
     ]
     members["comparisons"] = [_compact(comparisons)]
-    return bytes(Chunks((*_json_object(members), b"\n")))
+    return Chunks((*_json_object(members), b"\n"))
 
 
 def _for_picker(technology: dict[str, Any]) -> dict[str, Any]:
