@@ -49,10 +49,11 @@ Loc = tuple[str | int, ...]
 class Source(Generic[M]):
     """One validated content file: its model and where each of its values came from.
 
-    A file read by a worker process comes back with the positions of its top-level fields
-    only (`shallow`): the positions of every value were most of what a worker sent back
-    and most of what the parent spent unpickling. A deeper position, asked for a message,
-    is found by reading the file again, once."""
+    A technology or comparison file is kept with the positions of its top-level fields only
+    (`shallow`), once its own problems are reported: the positions of every value were most
+    of what a worker sent back, most of what the parent spent unpickling, and most of a
+    loaded site's memory after its models. A deeper position, asked for a later message, is
+    found by reading the file again, once."""
 
     path: Path
     display: str
@@ -333,6 +334,8 @@ def _load_one(
         before = len(content.problems.items)
         source = _read_and_validate(content, path, model, required, checked=listed is not None)
         problems = content.problems.items[before:]
+        if source is not None and listed is not None:
+            source = source.without_deep_positions()  # as a worker sends it back
     if content.cache is not None:
         if stamp is None:
             content.cache.entries.pop(path, None)
