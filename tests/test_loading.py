@@ -6,6 +6,7 @@ the problem: file, line, column, field path and a message that says what was exp
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,13 @@ import pytest
 from testkit import BUNDLED_CONTENT, DATABASES, edit, locate, only_problem, shown
 
 from techcompare import loading
-from techcompare.loading import LoadedContent, Source, _read_and_validate, load_content
+from techcompare.loading import (
+    LoadedContent,
+    PackedPositions,
+    Source,
+    _read_and_validate,
+    load_content,
+)
 from techcompare.models import Technology
 from techcompare.problems import Problem
 from techcompare.yaml_source import YamlDocument
@@ -437,6 +444,30 @@ def test_shallow_source_keeps_top_level_positions_and_rereads_deeper_ones_once(
     for loc, where in source.document.positions.items():
         assert shallow.position(loc) == where, loc
     assert reads == [source.path]
+
+
+def test_top_level_positions_are_packed_and_files_with_fields_in_one_order_share_the_index() -> (
+    None
+):
+    sources = [_bundled_source(name) for name in ("graphql", "grpc")]
+    top = [
+        {loc: at for loc, at in source.document.positions.items() if len(loc) <= 1}
+        for source in sources
+    ]
+    assert list(top[0]) == list(top[1]) and top[0] != top[1]
+    packed = [source.without_deep_positions().document.positions for source in sources]
+    assert all(isinstance(positions, PackedPositions) for positions in packed)
+    assert [dict(positions) for positions in packed] == top
+    assert packed[0] == top[0] and packed[0] != packed[1]
+    assert packed[0].get(("nothing",)) is None and ("overview",) in packed[0]
+    # One index for the two files, and again once pickled (as a worker sends them back).
+    again = [pickle.loads(pickle.dumps(positions)) for positions in packed]
+    indexes = {id(positions._index) for positions in (*packed, *again)}
+    assert len(indexes) == 1
+    assert again == packed
+    reordered = dict(reversed(list(top[0].items())))
+    assert PackedPositions(reordered) == packed[0]  # equal as mappings, whatever the order
+    assert PackedPositions(reordered)._index is not packed[0]._index
 
 
 def test_shallow_source_of_a_vanished_file_gives_the_enclosing_field(tmp_path: Path) -> None:

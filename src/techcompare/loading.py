@@ -16,7 +16,8 @@ import contextlib
 import gc
 import os
 import re
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 from .models import SLUG_PATTERN, Comparison, MetricRegistry, SiteSettings, Technology
 from .parallel import fork_map
 from .problems import Problem, Problems
-from .yaml_source import YamlDocument, YamlError, read_yaml_file
+from .yaml_source import Position, YamlDocument, YamlError, read_yaml_file
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -77,10 +78,64 @@ class Source(Generic[M]):
     def without_deep_positions(self) -> Source[M]:
         """This Source with the positions of its top-level fields only (see above)."""
         top = {loc: at for loc, at in self.document.positions.items() if len(loc) <= 1}
-        document = YamlDocument(None, top)
+        document = YamlDocument(None, PackedPositions(top))
         return Source(
             self.path, self.display, self.slug, self.model, document, self.placeholders, True
         )
+
+
+class PackedPositions(Mapping[Loc, Position]):
+    """A few positions kept in little memory, as a loaded site keeps those of every top-level
+    field of every file: the lines and columns in one array of numbers, and the fields' index
+    shared by every file whose fields come in the same order (as a dict of tuples of their
+    own, 50 MB of a site of 10,000 comparisons). Pickled as the fields and the numbers, and
+    shared again when unpickled."""
+
+    __slots__ = ("_index", "_numbers")
+
+    _index: dict[Loc, int]
+    _numbers: array[int]
+
+    def __init__(self, positions: Mapping[Loc, Position]) -> None:
+        self._index = _shared_index(tuple(positions))
+        self._numbers = array("I", [number for at in positions.values() for number in at])
+
+    @classmethod
+    def _unpickled(cls, locs: tuple[Loc, ...], numbers: array[int]) -> PackedPositions:
+        packed = cls.__new__(cls)
+        packed._index, packed._numbers = _shared_index(locs), numbers
+        return packed
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PackedPositions._unpickled, (tuple(self._index), self._numbers))
+
+    def __getitem__(self, loc: Loc) -> Position:
+        i = 2 * self._index[loc]
+        return (self._numbers[i], self._numbers[i + 1])
+
+    def __iter__(self) -> Iterator[Loc]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PackedPositions) and self._index is other._index:
+            return self._numbers == other._numbers
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+# The index of each order of fields seen: the few orders a site's files come in.
+_INDEXES: dict[tuple[Loc, ...], dict[Loc, int]] = {}
+
+
+def _shared_index(locs: tuple[Loc, ...]) -> dict[Loc, int]:
+    index = _INDEXES.get(locs)
+    if index is None:
+        index = _INDEXES[locs] = {loc: i for i, loc in enumerate(locs)}
+    return index
 
 
 def _positions_of(path: Path) -> YamlDocument | None:

@@ -26,7 +26,7 @@ exact and nothing recurses deeper than `MAX_DEPTH`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,7 +90,7 @@ class YamlDocument:
     """The values of one file and the position of each, keyed by its path in the tree."""
 
     data: Any
-    positions: dict[Loc, Position]
+    positions: Mapping[Loc, Position]
 
     def position(self, loc: Loc) -> Position:
         """Where `loc` is, or its nearest enclosing value when it is absent (a missing field)."""
