@@ -15,6 +15,7 @@ from datetime import date
 from io import BytesIO
 from typing import Any
 from xml.sax.saxutils import XMLGenerator
+from xml.sax.xmlreader import AttributesImpl
 
 from .plan import PageSpec, comparison_url
 from .resolve import Site
@@ -94,7 +95,7 @@ class _XmlWriter:
 
     def open(self, name: str, **attributes: str) -> None:
         self._indent()
-        self._xml.startElement(name, attributes)
+        self._xml.startElement(name, AttributesImpl(attributes))
         self._depth += 1
 
     def close(self, name: str) -> None:
@@ -104,7 +105,7 @@ class _XmlWriter:
 
     def element(self, name: str, text: str | None = None, **attributes: str) -> None:
         self._indent()
-        self._xml.startElement(name, attributes)
+        self._xml.startElement(name, AttributesImpl(attributes))
         if text:
             self._xml.characters(text)
         self._xml.endElement(name)
