@@ -5,6 +5,7 @@ the site equals a clean build's, and anything the cache cannot vouch for means a
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from testkit import TODAY, copy_site, edit, neighbours, tree
 
 from techcompare import build_cache, search_index
+from techcompare.api_export import StoredPiece
 from techcompare.build import BuildOptions, BuildReport, build_site
 from techcompare.build_cache import build_with_cache, cache_path
 from techcompare.output import MARKER
@@ -338,3 +340,46 @@ def test_an_edit_shown_on_most_pages_builds_them_all_at_once(content: Path, tmp_
     assert "Database Compare" in (out / "index.html").read_text()
     assert_same_as_clean_build(content, out, tmp_path)
     assert cached_build(content, out).incremental
+
+
+def test_the_exports_pieces_follow_the_pickle_and_are_read_from_the_cache_file(
+    content: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    cached_build(content, out)
+    path = cache_path(out)
+    with open(path, "rb") as file:
+        pickle.load(file)  # the header
+        builder = build_cache._read_builder(file, options(content, out))
+    assert builder is not None
+    cache = builder.export_cache
+    pieces = [entry[-1] for entry in cache.comparisons.values()]
+    pieces += [piece for entry in cache.technologies.values() for piece in entry[-2:]]
+    assert pieces and all(isinstance(piece, StoredPiece) for piece in pieces)
+    # One store, reading the file after the pickle, which the pieces fill to its end.
+    assert len({id(piece.store) for piece in pieces}) == 1  # type: ignore[union-attr]
+    store = pieces[0].store  # type: ignore[union-attr]
+    assert store.base + sum(len(piece) for piece in pieces) == path.stat().st_size
+    exported = (out / "api/site.json").read_bytes() + (out / "api/picker.json").read_bytes()
+    assert all(bytes(piece) in exported for piece in pieces)
+    # The next cache is written from them while this one is replaced, and is as good.
+    edit(content / "technologies/postgresql.yaml", "It supports", "It really supports")
+    age(content / "technologies/postgresql.yaml")
+    assert cached_build(content, out).incremental
+    assert_same_as_clean_build(content, out, tmp_path)
+
+
+def test_a_cache_whose_pieces_are_cut_short_means_a_full_build(
+    content: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    cached_build(content, out)
+    path = cache_path(out)
+    path.write_bytes(path.read_bytes()[:-10])
+    edit(content / "technologies/postgresql.yaml", "It supports", "It really supports")
+    age(content / "technologies/postgresql.yaml")
+
+    report = cached_build(content, out)
+
+    assert not report.incremental and report.rendered == report.pages
+    assert_same_as_clean_build(content, out, tmp_path)

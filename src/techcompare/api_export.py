@@ -33,7 +33,7 @@ import tempfile
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from pydantic import Field
 
@@ -274,13 +274,17 @@ def _json_object(members: dict[str, list[Piece]]) -> list[Piece]:
 class PieceStore:
     """Pieces of the export written one after the other into a temporary file (deleted when
     the store is), kept there instead of in memory and read back by `StoredPiece`. Only the
-    process that made a store writes to it."""
+    process that made a store writes to it.
 
-    def __init__(self) -> None:
-        # Open as long as the store lives; closed (and so deleted) with it.
-        self._file = tempfile.TemporaryFile(prefix="techcompare-export-")  # noqa: SIM115
+    A store can also be made of a file that already holds pieces from `base` on, such as the
+    build cache (build_cache.py), which then only reads them."""
+
+    def __init__(self, file: BinaryIO | None = None, base: int = 0) -> None:
+        # Open as long as the store lives; closed (and a temporary file deleted) with it.
+        self._file = file or tempfile.TemporaryFile(prefix="techcompare-export-")  # noqa: SIM115
         weakref.finalize(self, self._file.close)
         self._size = 0
+        self.base = base
 
     def put(self, data: bytes) -> StoredPiece:
         view, offset = memoryview(data), self._size
@@ -292,16 +296,16 @@ class PieceStore:
         return piece
 
     def read(self, offset: int, length: int) -> bytes:
-        data = os.pread(self._file.fileno(), length, offset)
+        data = os.pread(self._file.fileno(), length, self.base + offset)
         if len(data) != length:
-            raise OSError(f"the export's temporary file ended at {offset + len(data)}")
+            raise OSError(f"the export's pieces ended at {offset + len(data)}")
         return data
 
 
 @dataclass(frozen=True, eq=False)
 class StoredPiece:
     """Bytes kept in a `PieceStore`; pickled as the bytes themselves (the store is a file of
-    this process only)."""
+    this process only), except by the build cache, which keeps them apart."""
 
     store: PieceStore
     offset: int
@@ -358,7 +362,7 @@ class ExportCache:
 
     def __getstate__(self) -> dict[str, object]:
         # Pickled for the build cache without the last file (it is made again in
-        # milliseconds) and without the store: its pieces are pickled as their bytes.
+        # milliseconds) and without the store: the cache keeps its pieces' bytes itself.
         return {**self.__dict__, "joined": None, "store": None}
 
     def renew(self) -> None:

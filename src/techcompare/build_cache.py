@@ -18,6 +18,12 @@ A file changed within `RACY_SECONDS` before a build may change again without its
 time moving (coarse file-system clocks): the cache does not trust those files' stamps, and the
 next build reads them again and treats them as changed.
 
+The pieces of the /api/ export (as large as `site.json`: 200 MB at 10,000 comparisons) are
+not pickled with the builder: they follow it in the file, as they are, written one at a time,
+and a cached build reads each from the file when it writes `site.json` again. Pickled with the
+builder, they were all in memory while the cache was written, and all read back into memory
+by the next build.
+
 The cache is local state of one machine, read with `pickle`: keep it out of version control
 and never use one from somewhere else.
 """
@@ -38,6 +44,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from . import __version__
+from .api_export import PieceStore, StoredPiece
 from .build import BuildOptions, BuildReport, SiteBuilder
 from .loading import COMPARISONS_DIR, METRICS_FILE, SITE_FILE, TECHNOLOGIES_DIR, file_stamp
 from .output import process_running, staged_output
@@ -45,7 +52,7 @@ from .problems import ContentError, Problem
 from .theme import PACKAGE_DIR, default_static_dir, default_templates_dir
 
 # Raise when what the cache holds changes shape.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 RACY_SECONDS = 2.0
 # Pages are rendered again one by one: when more than this share of them is affected, the
 # full build, with a worker per core, is quicker.
@@ -252,16 +259,23 @@ def _open_cache(
 
 
 def _read_builder(file: BinaryIO, options: BuildOptions) -> SiteBuilder | None:
+    # The export's pieces stay in the file, read by a store of their own that keeps it open
+    # (the next build's cache replaces the file, not what this descriptor reads).
+    store = PieceStore(open(os.dup(file.fileno()), "rb"))  # noqa: SIM115 (the store closes it)
+    unpickler = _CacheUnpickler(file, store)
     # Millions of objects and no garbage: the cycle collector would only walk them.
     gc.disable()
     try:
-        builder = pickle.load(file)
+        builder = unpickler.load()
     except Exception:  # cut short: build without it
         return None
     finally:
         gc.enable()
+    store.base = file.tell()
     if not isinstance(builder, SiteBuilder):
         return None
+    if os.fstat(file.fileno()).st_size != store.base + unpickler.pieces_end:
+        return None  # the pieces cut short
     builder.options = options  # the same in all that matters (the key), jobs aside
     return builder
 
@@ -293,11 +307,55 @@ def _save(
     try:
         with open(partial, "wb") as file:
             pickle.dump(header, file, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(builder, file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = _CachePickler(file)
+            pickler.dump(builder)
+            for piece in pickler.pieces:
+                file.write(bytes(piece))
         partial.replace(path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+class _CachePickler(pickle.Pickler):
+    """Pickles a builder with each of the export's stored pieces as where it will be in the
+    file after the pickle (`pieces`, in that order)."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.pieces: list[StoredPiece] = []
+        self._end = 0
+
+    def reducer_override(self, obj: Any) -> Any:
+        # Called for objects of classes of ours only, once each (the memo has the others).
+        if type(obj) is not StoredPiece:
+            return NotImplemented
+        self.pieces.append(obj)
+        offset, self._end = self._end, self._end + obj.length
+        return _stored_piece, (offset, obj.length)
+
+
+def _stored_piece(offset: int, length: int) -> StoredPiece:
+    """What a pickled stored piece names; `_CacheUnpickler` gives its own in its place."""
+    raise pickle.UnpicklingError("a stored piece read outside the build cache")
+
+
+class _CacheUnpickler(pickle.Unpickler):
+    """Unpickles a builder with each of the export's pieces in `store`."""
+
+    def __init__(self, file: BinaryIO, store: PieceStore) -> None:
+        super().__init__(file)
+        self.store = store
+        self.pieces_end = 0  # where the last piece ends, from the end of the pickle
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == (__name__, _stored_piece.__name__):
+            return self._piece
+        return super().find_class(module, name)
+
+    def _piece(self, offset: int, length: int) -> StoredPiece:
+        self.pieces_end = max(self.pieces_end, offset + length)
+        return StoredPiece(self.store, offset, length)
 
 
 def _remove_abandoned(path: Path) -> None:
