@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import pytest
@@ -61,6 +62,25 @@ def test_models_given_the_same_fields_share_one_fields_set_which_stays_right() -
     changed = first.model_copy(update={"approximate": True})
     assert changed.model_fields_set == {"metric", "value", "approximate"}
     assert first.model_fields_set == {"metric", "value"}
+
+
+def test_a_pickled_model_keeps_its_fields_and_fields_set_and_pickles_no_dict_of_its_own() -> None:
+    figures = [
+        Figure.model_validate({"metric": "latency", "value": 5, "source": "https://a.example"}),
+        Figure.model_validate({"metric": "throughput", "value": 7, "source": "https://a.example"}),
+    ]
+    again = pickle.loads(pickle.dumps(figures, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == figures and [type(f) for f in again] == [Figure, Figure]
+    assert again[0].model_dump(exclude_unset=True) == figures[0].model_dump(exclude_unset=True)
+    assert again[0].model_fields_set is again[1].model_fields_set  # still one set
+    assert again[0].__pydantic_extra__ is None and again[0].__pydantic_private__ is None
+    with pytest.raises(ValidationError):
+        again[0].value = 6  # type: ignore[misc]  # still frozen
+    # Pickled as the model's own fields: a pickler keeps what it is given until it is done,
+    # so a dict made for each model would stay in memory (models.py).
+    _, (model, fields, fields_set) = figures[0].__reduce__()
+    assert model is Figure and fields is figures[0].__dict__
+    assert fields_set is figures[0].model_fields_set
 
 
 # --- figures ------------------------------------------------------------------------------

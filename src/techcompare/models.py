@@ -100,6 +100,22 @@ class Model(BaseModel):
             object.__setattr__(self, "__pydantic_fields_set__", shared)
 
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled (by the build cache, for worker processes) as its fields and its fields set.
+        # Pydantic pickles a dict made for each model, which the pickler keeps until it is
+        # done: 150 MB while the cache of a site of 10,000 comparisons is written.
+        return _unpickle_model, (type(self), self.__dict__, self.__pydantic_fields_set__)
+
+
+def _unpickle_model(cls: type[Model], fields: dict[str, Any], fields_set: set[str]) -> Model:
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", fields)
+    object.__setattr__(model, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(model, "__pydantic_extra__", None)  # extra fields are refused
+    object.__setattr__(model, "__pydantic_private__", None)  # and there are no private ones
+    return model
+
+
 # The one `model_fields_set` of each set of fields given (see `Model.model_post_init`).
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
 
