@@ -15,7 +15,7 @@ from testkit import TODAY, copy_site, edit, neighbours, tree
 
 from techcompare import build_cache, search_index
 from techcompare.api_export import StoredPiece
-from techcompare.build import BuildOptions, BuildReport, build_site
+from techcompare.build import BuildOptions, BuildReport, SiteBuilder, build_site
 from techcompare.build_cache import build_with_cache, cache_path
 from techcompare.output import MARKER
 from techcompare.problems import ContentError
@@ -342,7 +342,7 @@ def test_an_edit_shown_on_most_pages_builds_them_all_at_once(content: Path, tmp_
     assert cached_build(content, out).incremental
 
 
-def test_the_exports_pieces_follow_the_pickle_and_are_read_from_the_cache_file(
+def test_the_models_come_before_the_pickle_and_the_exports_pieces_after_it(
     content: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "site"
@@ -350,8 +350,28 @@ def test_the_exports_pieces_follow_the_pickle_and_are_read_from_the_cache_file(
     path = cache_path(out)
     with open(path, "rb") as file:
         pickle.load(file)  # the header
+        start = file.tell()
+        size = int.from_bytes(file.read(build_cache.MODELS_SIZE_BYTES), "little")
+        first = pickle.load(file)  # each model is a pickle of its own
+        file.seek(start)
         builder = build_cache._read_builder(file, options(content, out))
-    assert builder is not None
+    assert builder is not None and builder.site is not None
+    site = builder.site
+    assert first == next(iter(site.technologies.values()))
+    assert size > 0
+    # Read apart, each model is still one object wherever the builder holds it.
+    sources = {entry[1].path.stem: entry[1] for entry in builder.load_cache.entries.values()}
+    for slug, tech in site.technologies.items():
+        assert sources[slug].model is tech
+        assert builder.export_cache.technologies[slug][0] is tech
+    for slug, comparison in site.comparisons.items():
+        assert sources[slug].model is comparison
+        assert builder.export_cache.comparisons[slug][0] is comparison
+    # And the builder's pickle refers to them: their text is in the file once, in the models.
+    answers = [faq.answer for c in site.comparisons.values() for faq in c.faq]
+    assert answers
+    pickled = path.read_bytes()[start : store_base(builder)]
+    assert all(pickled.count(answer.encode()) == 1 for answer in answers)
     cache = builder.export_cache
     pieces = [entry[-1] for entry in cache.comparisons.values()]
     pieces += [piece for entry in cache.technologies.values() for piece in entry[-2:]]
@@ -367,6 +387,13 @@ def test_the_exports_pieces_follow_the_pickle_and_are_read_from_the_cache_file(
     age(content / "technologies/postgresql.yaml")
     assert cached_build(content, out).incremental
     assert_same_as_clean_build(content, out, tmp_path)
+
+
+def store_base(builder: SiteBuilder) -> int:
+    """Where the export's pieces start in the cache file the builder was read from."""
+    entry = next(iter(builder.export_cache.comparisons.values()))
+    assert isinstance(entry[-1], StoredPiece)
+    return entry[-1].store.base
 
 
 def test_a_cache_whose_pieces_are_cut_short_means_a_full_build(

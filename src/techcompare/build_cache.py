@@ -18,11 +18,13 @@ A file changed within `RACY_SECONDS` before a build may change again without its
 time moving (coarse file-system clocks): the cache does not trust those files' stamps, and the
 next build reads them again and treats them as changed.
 
-The pieces of the /api/ export (as large as `site.json`: 200 MB at 10,000 comparisons) are
-not pickled with the builder: they follow it in the file, as they are, written one at a time,
-and a cached build reads each from the file when it writes `site.json` again. Pickled with the
-builder, they were all in memory while the cache was written, and all read back into memory
-by the next build.
+The file is written so that writing and reading it takes little memory beyond the builder's:
+each technology and comparison is pickled on its own before the builder, which refers to
+them (pickled with it, their millions of objects were all in the pickler's memo at once); the
+pieces of the /api/ export (as large as `site.json`: 200 MB at 10,000 comparisons) follow the
+builder as they are, written one at a time, and a cached build reads each from the file when
+it writes `site.json` again (pickled with the builder, they were all in memory while the
+cache was written, and all read back into memory by the next build).
 
 The cache is local state of one machine, read with `pickle`: keep it out of version control
 and never use one from somewhere else.
@@ -47,12 +49,13 @@ from . import __version__
 from .api_export import PieceStore, StoredPiece
 from .build import BuildOptions, BuildReport, SiteBuilder
 from .loading import COMPARISONS_DIR, METRICS_FILE, SITE_FILE, TECHNOLOGIES_DIR, file_stamp
+from .models import Comparison, Model, Technology
 from .output import process_running, staged_output
 from .problems import ContentError, Problem
 from .theme import PACKAGE_DIR, default_static_dir, default_templates_dir
 
 # Raise when what the cache holds changes shape.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 RACY_SECONDS = 2.0
 # Pages are rendered again one by one: when more than this share of them is affected, the
 # full build, with a worker per core, is quicker.
@@ -259,13 +262,18 @@ def _open_cache(
 
 
 def _read_builder(file: BinaryIO, options: BuildOptions) -> SiteBuilder | None:
+    """The builder pickled in `file` after the header (see `_write_models`); None when the
+    file is cut short or holds something else."""
     # The export's pieces stay in the file, read by a store of their own that keeps it open
     # (the next build's cache replaces the file, not what this descriptor reads).
     store = PieceStore(open(os.dup(file.fileno()), "rb"))  # noqa: SIM115 (the store closes it)
-    unpickler = _CacheUnpickler(file, store)
     # Millions of objects and no garbage: the cycle collector would only walk them.
     gc.disable()
     try:
+        size = int.from_bytes(file.read(MODELS_SIZE_BYTES), "little")
+        models = (file.tell(), size)
+        file.seek(models[0] + size)
+        unpickler = _CacheUnpickler(file, store, models)
         builder = unpickler.load()
     except Exception:  # cut short: build without it
         return None
@@ -307,7 +315,7 @@ def _save(
     try:
         with open(partial, "wb") as file:
             pickle.dump(header, file, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler = _CachePickler(file)
+            pickler = _CachePickler(file, _write_models(file, builder))
             pickler.dump(builder)
             for piece in pickler.pieces:
                 file.write(bytes(piece))
@@ -317,22 +325,57 @@ def _save(
         raise
 
 
-class _CachePickler(pickle.Pickler):
-    """Pickles a builder with each of the export's stored pieces as where it will be in the
-    file after the pickle (`pieces`, in that order)."""
+# The size of the technologies and comparisons written before the builder (`_write_models`).
+MODELS_SIZE_BYTES = 8
 
-    def __init__(self, file: BinaryIO) -> None:
+
+def _write_models(file: BinaryIO, builder: SiteBuilder) -> dict[int, tuple[int, int]]:
+    """Pickle each technology and comparison of the builder's site on its own into `file`,
+    after their size in all; return where each one is, by the model's id.
+
+    Pickled with the rest, the millions of objects they are made of would all be in the
+    pickler's memo at once (200 MB at 10,000 comparisons); pickled one by one, each memo is
+    gone with its model."""
+    site = builder.site
+    models = [*site.technologies.values(), *site.comparisons.values()] if site else []
+    size_at = file.tell()
+    file.write(bytes(MODELS_SIZE_BYTES))
+    where, offset = {}, 0
+    for model in models:
+        data = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+        file.write(data)
+        where[id(model)] = (offset, len(data))
+        offset += len(data)
+    end = file.tell()
+    file.seek(size_at)
+    file.write(offset.to_bytes(MODELS_SIZE_BYTES, "little"))
+    file.seek(end)
+    return where
+
+
+class _CachePickler(pickle.Pickler):
+    """Pickles a builder with each model written before it (`models`: where, by id) as where
+    it is, and each of the export's stored pieces as where it will be in the file after the
+    pickle (`pieces`, in that order)."""
+
+    def __init__(self, file: BinaryIO, models: dict[int, tuple[int, int]]) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.models = models
         self.pieces: list[StoredPiece] = []
         self._end = 0
 
     def reducer_override(self, obj: Any) -> Any:
         # Called for objects of classes of ours only, once each (the memo has the others).
-        if type(obj) is not StoredPiece:
-            return NotImplemented
-        self.pieces.append(obj)
-        offset, self._end = self._end, self._end + obj.length
-        return _stored_piece, (offset, obj.length)
+        kind = type(obj)
+        if kind is StoredPiece:
+            self.pieces.append(obj)
+            offset, self._end = self._end, self._end + obj.length
+            return _stored_piece, (offset, obj.length)
+        if kind is Technology or kind is Comparison:
+            where = self.models.get(id(obj))
+            if where is not None:
+                return _stored_model, where
+        return NotImplemented
 
 
 def _stored_piece(offset: int, length: int) -> StoredPiece:
@@ -340,22 +383,42 @@ def _stored_piece(offset: int, length: int) -> StoredPiece:
     raise pickle.UnpicklingError("a stored piece read outside the build cache")
 
 
-class _CacheUnpickler(pickle.Unpickler):
-    """Unpickles a builder with each of the export's pieces in `store`."""
+def _stored_model(offset: int, length: int) -> Model:
+    """What a model written apart is pickled as; `_CacheUnpickler` reads it in its place."""
+    raise pickle.UnpicklingError("a stored model read outside the build cache")
 
-    def __init__(self, file: BinaryIO, store: PieceStore) -> None:
+
+class _CacheUnpickler(pickle.Unpickler):
+    """Unpickles a builder with the models written before it (`models`: where they start in
+    the file, and their size) and each of the export's pieces in `store`."""
+
+    def __init__(self, file: BinaryIO, store: PieceStore, models: tuple[int, int]) -> None:
         super().__init__(file)
+        self.file = file
         self.store = store
+        self.models = models
         self.pieces_end = 0  # where the last piece ends, from the end of the pickle
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) == (__name__, _stored_piece.__name__):
+        if module == __name__ and name == _stored_piece.__name__:
             return self._piece
+        if module == __name__ and name == _stored_model.__name__:
+            return self._model
         return super().find_class(module, name)
 
     def _piece(self, offset: int, length: int) -> StoredPiece:
         self.pieces_end = max(self.pieces_end, offset + length)
         return StoredPiece(self.store, offset, length)
+
+    def _model(self, offset: int, length: int) -> Model:
+        start, size = self.models
+        if offset + length > size:
+            raise pickle.UnpicklingError("a stored model beyond the models")
+        data = os.pread(self.file.fileno(), length, start + offset)
+        model = pickle.loads(data)
+        if not isinstance(model, Technology | Comparison):
+            raise pickle.UnpicklingError("a stored model of another kind")
+        return model
 
 
 def _remove_abandoned(path: Path) -> None:

@@ -99,7 +99,6 @@ class Model(BaseModel):
         if shared is not given:
             object.__setattr__(self, "__pydantic_fields_set__", shared)
 
-
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled (by the build cache, for worker processes) as its fields and its fields set.
         # Pydantic pickles a dict made for each model, which the pickler keeps until it is
@@ -108,6 +107,9 @@ class Model(BaseModel):
 
 
 def _unpickle_model(cls: type[Model], fields: dict[str, Any], fields_set: set[str]) -> Model:
+    # Shared again with the models of other pickles (the build cache pickles each
+    # technology and comparison on its own).
+    fields_set = _FIELDS_SETS.setdefault(frozenset(fields_set), fields_set)
     model = cls.__new__(cls)
     object.__setattr__(model, "__dict__", fields)
     object.__setattr__(model, "__pydantic_fields_set__", fields_set)
