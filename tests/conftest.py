@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from techcompare.build import BuildOptions, BuildReport, build_site
 from techcompare.loading import LoadedContent, load_content
@@ -285,6 +286,19 @@ def parse_html(text: str) -> Element:
 
 def read_page(site: Path, path: str) -> Element:
     return parse_html((site / path).read_text(encoding="utf-8"))
+
+
+def fields_sets(models: list[BaseModel]) -> list[set[str]]:
+    """The `model_fields_set` of every model in `models`, nested ones included."""
+    found, todo = [], list(models)
+    while todo:
+        item = todo.pop()
+        if isinstance(item, BaseModel):
+            found.append(item.model_fields_set)
+            todo += item.__dict__.values()
+        elif isinstance(item, (list, tuple, dict)):
+            todo += item.values() if isinstance(item, dict) else item
+    return found
 
 
 # The module name `conftest` is not unique: once tests/browser/ has a conftest.py of its own,

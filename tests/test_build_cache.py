@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from testkit import TODAY, copy_site, edit, neighbours, tree
+from testkit import TODAY, copy_site, edit, fields_sets, neighbours, tree
 
 from techcompare import build_cache, search_index
 from techcompare.api_export import StoredPiece
@@ -367,6 +367,9 @@ def test_the_models_come_before_the_pickle_and_the_exports_pieces_after_it(
     for slug, comparison in site.comparisons.items():
         assert sources[slug].model is comparison
         assert builder.export_cache.comparisons[slug][0] is comparison
+    # Read apart, models given the same fields still share one fields set (models.py).
+    sets = fields_sets([*site.technologies.values(), *site.comparisons.values()])
+    assert len({id(s) for s in sets}) == len({frozenset(s) for s in sets}) < len(sets)
     # And the builder's pickle refers to them: their text is in the file once, in the models.
     answers = [faq.answer for c in site.comparisons.values() for faq in c.faq]
     assert answers

@@ -279,12 +279,12 @@ class PieceStore:
     A store can also be made of a file that already holds pieces from `base` on, such as the
     build cache (build_cache.py), which then only reads them."""
 
-    def __init__(self, file: BinaryIO | None = None, base: int = 0) -> None:
+    def __init__(self, file: BinaryIO | None = None) -> None:
         # Open as long as the store lives; closed (and a temporary file deleted) with it.
         self._file = file or tempfile.TemporaryFile(prefix="techcompare-export-")  # noqa: SIM115
         weakref.finalize(self, self._file.close)
         self._size = 0
-        self.base = base
+        self.base = 0  # where the pieces start in the file
 
     def put(self, data: bytes) -> StoredPiece:
         view, offset = memoryview(data), self._size

@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -49,7 +50,7 @@ from . import __version__
 from .api_export import PieceStore, StoredPiece
 from .build import BuildOptions, BuildReport, SiteBuilder
 from .loading import COMPARISONS_DIR, METRICS_FILE, SITE_FILE, TECHNOLOGIES_DIR, file_stamp
-from .models import Comparison, Model, Technology
+from .models import Comparison, Model, Technology, shared_fields_set, unpickle_model
 from .output import process_running, staged_output
 from .problems import ContentError, Problem
 from .theme import PACKAGE_DIR, default_static_dir, default_templates_dir
@@ -334,7 +335,7 @@ def _write_models(file: BinaryIO, builder: SiteBuilder) -> dict[int, tuple[int, 
     after their size in all; return where each one is, by the model's id.
 
     Pickled with the rest, the millions of objects they are made of would all be in the
-    pickler's memo at once (200 MB at 10,000 comparisons); pickled one by one, each memo is
+    pickler's memo at once (170 MB at 10,000 comparisons); pickled one by one, each memo is
     gone with its model."""
     site = builder.site
     models = [*site.technologies.values(), *site.comparisons.values()] if site else []
@@ -415,10 +416,30 @@ class _CacheUnpickler(pickle.Unpickler):
         if offset + length > size:
             raise pickle.UnpicklingError("a stored model beyond the models")
         data = os.pread(self.file.fileno(), length, start + offset)
-        model = pickle.loads(data)
+        model = _ModelUnpickler(BytesIO(data)).load()
         if not isinstance(model, Technology | Comparison):
             raise pickle.UnpicklingError("a stored model of another kind")
         return model
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    """Unpickles one model written apart (`_write_models`), its models' fields sets shared
+    with those of every other model, as if they had all been pickled together."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        super().__init__(file)
+        self._shared: dict[int, set[str]] = {}  # by the unpickled set, alive while this runs
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == unpickle_model.__module__ and name == unpickle_model.__name__:
+            return self._model
+        return super().find_class(module, name)
+
+    def _model(self, cls: type[Model], fields: dict[str, Any], fields_set: set[str]) -> Model:
+        shared = self._shared.get(id(fields_set))
+        if shared is None:
+            shared = self._shared[id(fields_set)] = shared_fields_set(fields_set)
+        return unpickle_model(cls, fields, shared)
 
 
 def _remove_abandoned(path: Path) -> None:

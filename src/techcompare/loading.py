@@ -88,7 +88,7 @@ class PackedPositions(Mapping[Loc, Position]):
     """A few positions kept in little memory, as a loaded site keeps those of every top-level
     field of every file: the lines and columns in one array of numbers, and the fields' index
     shared by every file whose fields come in the same order (as a dict of tuples of their
-    own, 50 MB of a site of 10,000 comparisons). Pickled as the fields and the numbers, and
+    own, some 45 MB of a site of 10,000 comparisons). Pickled as the fields and the numbers, and
     shared again when unpickled."""
 
     __slots__ = ("_index", "_numbers")

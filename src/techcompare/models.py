@@ -95,27 +95,31 @@ class Model(BaseModel):
         # 1,000 comparisons. The models are frozen, so nothing changes that set: models
         # given the same fields share one.
         given = self.__pydantic_fields_set__
-        shared = _FIELDS_SETS.setdefault(frozenset(given), given)
+        shared = shared_fields_set(given)
         if shared is not given:
             object.__setattr__(self, "__pydantic_fields_set__", shared)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled (by the build cache, for worker processes) as its fields and its fields set.
         # Pydantic pickles a dict made for each model, which the pickler keeps until it is
-        # done: 150 MB while the cache of a site of 10,000 comparisons is written.
-        return _unpickle_model, (type(self), self.__dict__, self.__pydantic_fields_set__)
+        # done: 50 MB while the cache of a site of 10,000 comparisons is written.
+        return unpickle_model, (type(self), self.__dict__, self.__pydantic_fields_set__)
 
 
-def _unpickle_model(cls: type[Model], fields: dict[str, Any], fields_set: set[str]) -> Model:
-    # Shared again with the models of other pickles (the build cache pickles each
-    # technology and comparison on its own).
-    fields_set = _FIELDS_SETS.setdefault(frozenset(fields_set), fields_set)
+def unpickle_model(cls: type[Model], fields: dict[str, Any], fields_set: set[str]) -> Model:
+    """A model as `Model.__reduce__` pickles it. Models of one pickle share their fields
+    sets as they did; `shared_fields_set` shares them with the models made here."""
     model = cls.__new__(cls)
     object.__setattr__(model, "__dict__", fields)
     object.__setattr__(model, "__pydantic_fields_set__", fields_set)
     object.__setattr__(model, "__pydantic_extra__", None)  # extra fields are refused
     object.__setattr__(model, "__pydantic_private__", None)  # and there are no private ones
     return model
+
+
+def shared_fields_set(given: set[str]) -> set[str]:
+    """The one fields set of the models given these fields (see `Model.model_post_init`)."""
+    return _FIELDS_SETS.setdefault(frozenset(given), given)
 
 
 # The one `model_fields_set` of each set of fields given (see `Model.model_post_init`).

@@ -94,25 +94,25 @@ class _XmlWriter:
         self._depth = 0
 
     def open(self, name: str, **attributes: str) -> None:
-        self._indent()
+        if self._depth:  # the root element starts the line after the declaration
+            self._new_line()
         self._xml.startElement(name, AttributesImpl(attributes))
         self._depth += 1
 
     def close(self, name: str) -> None:
         self._depth -= 1
-        self._xml.ignorableWhitespace("\n" + "  " * self._depth)
+        self._new_line()
         self._xml.endElement(name)
 
     def element(self, name: str, text: str | None = None, **attributes: str) -> None:
-        self._indent()
-        self._xml.startElement(name, AttributesImpl(attributes))
+        self.open(name, **attributes)
         if text:
             self._xml.characters(text)
+        self._depth -= 1
         self._xml.endElement(name)
 
-    def _indent(self) -> None:
-        if self._depth:  # the root element starts the line after the declaration
-            self._xml.ignorableWhitespace("\n" + "  " * self._depth)
+    def _new_line(self) -> None:
+        self._xml.ignorableWhitespace("\n" + "  " * self._depth)
 
     def finish(self) -> bytes:
         self._xml.endDocument()
