@@ -16,6 +16,7 @@ from techcompare.charts import PALETTE, Series, range_chart
 from techcompare.figures import format_figure, format_number
 from techcompare.highlight import highlight_code
 from techcompare.models import Figure, Level, Metric, MetricGroup
+from techcompare.packed import PackedComparison
 from techcompare.pages import build_pages, section_list
 from techcompare.render import script_json
 from techcompare.resolve import Site
@@ -402,10 +403,14 @@ def test_fixture_comparison_has_every_section(site: Site) -> None:
 
 
 def test_sections_without_content_are_left_out(site: Site) -> None:
-    comparison = site.comparisons["postgresql-vs-sqlite"].model_copy(
-        update={"faq": [], "related": [], "industry_metrics": [], "decision_guide": {}}
+    comparison = (
+        site.comparisons["postgresql-vs-sqlite"]
+        .unpack()
+        .model_copy(update={"faq": [], "related": [], "industry_metrics": [], "decision_guide": {}})
     )
-    thinner = dataclasses.replace(site, comparisons={"postgresql-vs-sqlite": comparison})
+    thinner = dataclasses.replace(
+        site, comparisons={"postgresql-vs-sqlite": PackedComparison.of(comparison)}
+    )
     assert comparison_sections(thinner) == [
         s
         for s in COMPARISON_SECTIONS

@@ -99,13 +99,16 @@ def test_parallel_loading_equals_serial_loading(
     edit(techs[3], "\nsummary:", "\nsumary:")  # an unknown field and a missing one
     comparisons[5].write_text("title: [unclosed\n")  # not YAML
     edit(comparisons[9], '\nsummary: "', '\nsummary: "TODO ')  # a placeholder warning
+    # A mistake inside one comparison, found as it is read (models.comparison_problems).
+    edit(comparisons[11], "\ndecision_guide:\n", "\ndecision_guide:\n  stranger:\n    - when: x\n")
     monkeypatch.setattr(loading, "PARALLEL_MIN_FILES", 10)
 
     serial = loading.load_content(content, jobs=1)
     parallel = loading.load_content(content, jobs=2)
 
     assert [str(p) for p in parallel.problems.items] == [str(p) for p in serial.problems.items]
-    assert len(serial.problems.errors) >= 3
+    assert len(serial.problems.errors) >= 4
+    assert any(p.field == "decision_guide.stranger" for p in parallel.problems.errors)
     assert any(source.placeholders for source in parallel.comparisons.values())
     for kind in ("technologies", "comparisons"):
         ours, theirs = getattr(serial, kind), getattr(parallel, kind)
@@ -125,13 +128,13 @@ def test_parallel_loading_equals_serial_loading(
 
     # Models given the same fields share one fields set (models.py), also when a worker
     # validated them: pickling keeps the sharing within each batch of files it sends back.
+    # (Comparisons are kept packed, packed.py: their models live only while read.)
     def distinct(loaded: loading.LoadedContent) -> tuple[int, int, int]:
-        sources = (*loaded.technologies.values(), *loaded.comparisons.values())
-        sets = fields_sets([source.model for source in sources])
+        sets = fields_sets([source.model for source in loaded.technologies.values()])
         return len(sets), len({frozenset(s) for s in sets}), len({id(s) for s in sets})
 
     models, kinds, objects = distinct(serial)
-    assert objects == kinds < models / 50
+    assert objects == kinds < models / 10
     models, kinds, objects = distinct(parallel)
     assert kinds < objects < models / 4
 

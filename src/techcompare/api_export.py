@@ -49,6 +49,7 @@ from .models import (
     Slug,
     Technology,
 )
+from .packed import PackedComparison
 from .plan import category_url, comparison_url, technology_url
 from .resolve import Site
 from .schema import DRAFT, _restrict_mapping_keys, schema_json
@@ -167,7 +168,8 @@ def site_export(site: Site, link: Callable[[str], str]) -> dict[str, Any]:
             _technology(site, slug, tech, link) for slug, tech in site.technologies.items()
         ],
         "comparisons": [
-            _comparison(slug, comparison, link) for slug, comparison in site.comparisons.items()
+            _comparison(slug, comparison.unpack(), link)
+            for slug, comparison in site.comparisons.items()
         ],
     }
 
@@ -355,7 +357,7 @@ class ExportCache:
     technologies: dict[str, tuple[Technology, dict[str, Metric], str, Piece, Piece]] = field(
         default_factory=dict
     )
-    comparisons: dict[str, tuple[Comparison, str, Piece]] = field(default_factory=dict)
+    comparisons: dict[str, tuple[PackedComparison, str, Piece]] = field(default_factory=dict)
     # The last `site.json`.
     joined: Chunks | None = None
     store: PieceStore | None = None
@@ -444,7 +446,7 @@ def technology_pieces(site: Site, slug: str, link: Callable[[str], str]) -> tupl
 
 def comparison_piece(site: Site, slug: str, link: Callable[[str], str]) -> bytes:
     """One written comparison as `site.json` holds it, serialised."""
-    return _compact(_comparison(slug, site.comparisons[slug], link))
+    return _compact(_comparison(slug, site.comparisons[slug].unpack(), link))
 
 
 def export_piece(

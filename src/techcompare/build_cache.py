@@ -19,8 +19,9 @@ time moving (coarse file-system clocks): the cache does not trust those files' s
 next build reads them again and treats them as changed.
 
 The file is written so that writing and reading it takes little memory beyond the builder's:
-each technology and comparison is pickled on its own before the builder, which refers to
-them (pickled with it, their millions of objects were all in the pickler's memo at once); the
+each technology is pickled on its own before the builder, which refers to them (pickled
+with it, their objects were all in the pickler's memo at once; comparisons are kept packed,
+`packed.py`, a few objects each); the
 pieces of the /api/ export (as large as `site.json`: 200 MB at 10,000 comparisons) follow the
 builder as they are, written one at a time, and a cached build reads each from the file when
 it writes `site.json` again (pickled with the builder, they were all in memory while the
@@ -50,13 +51,13 @@ from . import __version__
 from .api_export import PieceStore, StoredPiece
 from .build import BuildOptions, BuildReport, SiteBuilder
 from .loading import COMPARISONS_DIR, METRICS_FILE, SITE_FILE, TECHNOLOGIES_DIR, file_stamp
-from .models import Comparison, Model, Technology, shared_fields_set, unpickle_model
+from .models import Model, Technology, shared_fields_set, unpickle_model
 from .output import process_running, staged_output
 from .problems import ContentError, Problem
 from .theme import PACKAGE_DIR, default_static_dir, default_templates_dir
 
 # Raise when what the cache holds changes shape.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 RACY_SECONDS = 2.0
 # Pages are rendered again one by one: when more than this share of them is affected, the
 # full build, with a worker per core, is quicker.
@@ -326,19 +327,18 @@ def _save(
         raise
 
 
-# The size of the technologies and comparisons written before the builder (`_write_models`).
+# The size of the technologies written before the builder (`_write_models`).
 MODELS_SIZE_BYTES = 8
 
 
 def _write_models(file: BinaryIO, builder: SiteBuilder) -> dict[int, tuple[int, int]]:
-    """Pickle each technology and comparison of the builder's site on its own into `file`,
-    after their size in all; return where each one is, by the model's id.
+    """Pickle each technology of the builder's site on its own into `file`, after their
+    size in all; return where each one is, by the model's id.
 
-    Pickled with the rest, the millions of objects they are made of would all be in the
-    pickler's memo at once (170 MB at 10,000 comparisons); pickled one by one, each memo is
-    gone with its model."""
+    Pickled with the rest, the objects they are made of would all be in the pickler's memo
+    at once; pickled one by one, each memo is gone with its model."""
     site = builder.site
-    models = [*site.technologies.values(), *site.comparisons.values()] if site else []
+    models = list(site.technologies.values()) if site else []
     size_at = file.tell()
     file.write(bytes(MODELS_SIZE_BYTES))
     where, offset = {}, 0
@@ -372,7 +372,7 @@ class _CachePickler(pickle.Pickler):
             self.pieces.append(obj)
             offset, self._end = self._end, self._end + obj.length
             return _stored_piece, (offset, obj.length)
-        if kind is Technology or kind is Comparison:
+        if kind is Technology:
             where = self.models.get(id(obj))
             if where is not None:
                 return _stored_model, where
@@ -417,7 +417,7 @@ class _CacheUnpickler(pickle.Unpickler):
             raise pickle.UnpicklingError("a stored model beyond the models")
         data = os.pread(self.file.fileno(), length, start + offset)
         model = _ModelUnpickler(BytesIO(data)).load()
-        if not isinstance(model, Technology | Comparison):
+        if not isinstance(model, Technology):
             raise pickle.UnpicklingError("a stored model of another kind")
         return model
 

@@ -25,12 +25,20 @@ from typing import Any, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from .models import SLUG_PATTERN, Comparison, MetricRegistry, SiteSettings, Technology
+from .models import (
+    SLUG_PATTERN,
+    Comparison,
+    MetricRegistry,
+    SiteSettings,
+    Technology,
+    comparison_problems,
+)
+from .packed import PackedComparison
 from .parallel import fork_map
 from .problems import Problem, Problems
-from .yaml_source import Position, YamlDocument, YamlError, read_yaml_file
+from .yaml_source import Loc, Position, YamlDocument, YamlError, read_yaml_file
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 SITE_FILE = "site.yaml"
 METRICS_FILE = "metrics.yaml"
@@ -42,8 +50,6 @@ MAX_PROBLEMS_PER_FILE = 50
 PARALLEL_MIN_FILES = 200
 # Values left by `techcompare new` that must not reach a published page.
 PLACEHOLDERS = ("TODO", "example.com")
-
-Loc = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -156,7 +162,7 @@ class LoadedContent:
     site: Source[SiteSettings] | None = None
     metrics: Source[MetricRegistry] | None = None
     technologies: dict[str, Source[Technology]] = field(default_factory=dict)
-    comparisons: dict[str, Source[Comparison]] = field(default_factory=dict)
+    comparisons: dict[str, Source[PackedComparison]] = field(default_factory=dict)
     # Slugs of every file found, valid or not: a reference to a file that failed to load
     # is not also reported as unknown.
     technology_files: set[str] = field(default_factory=set)
@@ -368,10 +374,10 @@ def _cached(content: LoadedContent, path: Path, stamp: Stamp | None) -> Read | N
 def _load_one(
     content: LoadedContent,
     path: Path,
-    model: type[M],
+    model: type[BaseModel],
     required: bool = False,
     listed: tuple[Stamp | None, Read | None] | None = None,
-) -> Source[M] | None:
+) -> Source[Any] | None:
     """Load one file: from the cache when the file has not changed since last time, else as
     a worker process read it, else read it now. `listed`: the file was found by
     `_content_files` (so it is known to be readable), with its stamp and what a worker read.
@@ -409,8 +415,12 @@ def _load_one(
 
 
 def _read_and_validate(
-    content: LoadedContent, path: Path, model: type[M], required: bool, checked: bool = False
-) -> Source[M] | None:
+    content: LoadedContent,
+    path: Path,
+    model: type[BaseModel],
+    required: bool,
+    checked: bool = False,
+) -> Source[Any] | None:
     """Read and validate one file; `checked`: `_content_files` listed it as readable."""
     shown = _display(content.root, path)
     if not checked:
@@ -450,8 +460,14 @@ def _read_and_validate(
                 f"are listed, {more:,} more are not",
             )
         return None
+    if isinstance(instance, Comparison):
+        for loc, message in comparison_problems(instance, path.stem):
+            line, column = document.position(loc)
+            content.problems.add(shown, line, column, loc, message)
     positions = YamlDocument(None, document.positions)
-    return Source(path, shown, path.stem, instance, positions, tuple(_placeholders(document.data)))
+    # A loaded site keeps its comparisons packed, and its other models as they are.
+    kept = PackedComparison.of(instance) if isinstance(instance, Comparison) else instance
+    return Source(path, shown, path.stem, kept, positions, tuple(_placeholders(document.data)))
 
 
 def _placeholders(data: Any) -> Iterator[tuple[Loc, str]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from datetime import date
 from enum import Enum
 from typing import Annotated, Any, Literal
@@ -27,6 +28,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from .yaml_source import Loc
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s<>\"]*$", re.IGNORECASE)
@@ -501,6 +504,35 @@ class Comparison(Model):
         if published is not None and updated < published:
             raise ValueError(f"`updated` is before `published` ({published.isoformat()})")
         return updated
+
+
+def comparison_problems(comparison: Comparison, slug: str) -> Iterator[tuple[Loc, str]]:
+    """What is wrong inside one comparison that its fields' types do not say, by where it
+    is: a per-technology mapping keyed by another technology (or, for the quick comparison,
+    missing one), and a comparison related to itself. Checked as the file is read, while the
+    whole comparison is at hand (`packed.py`); references to other files are checked in
+    `resolve.py`."""
+    expected = set(comparison.technologies)
+    mappings: list[tuple[Loc, dict[str, Any], bool]] = [
+        (("quick_comparison",), comparison.quick_comparison, True),
+        (("decision_guide",), comparison.decision_guide, False),
+    ]
+    if comparison.side_by_side is not None:
+        mappings.append((("side_by_side", "approaches"), comparison.side_by_side.approaches, False))
+    for loc, mapping, required in mappings:
+        for key in mapping:
+            if key not in expected:
+                yield (
+                    (*loc, key),
+                    f"`{key}` is not one of this comparison's technologies "
+                    f"({', '.join(sorted(expected))})",
+                )
+        missing = sorted(expected - set(mapping))
+        if required and missing:
+            yield loc, f"missing for: {', '.join(missing)}"
+    for index, related in enumerate(comparison.related):
+        if related.comparison == slug:
+            yield ("related", index, "comparison"), "a comparison cannot be related to itself"
 
 
 ContentKind = Literal["site", "metrics", "technology", "comparison"]

@@ -224,7 +224,7 @@ def generated_comparison(site: Site, pair: GeneratedPair) -> Comparison:
 def comparison_page(views: PageDeriver, slug: str, generated: Comparison | None = None) -> Page:
     """A written comparison, or with `generated`, one made from the technologies' data."""
     site = views.site
-    comparison = generated or site.comparisons[slug]
+    comparison = generated or site.comparisons[slug].unpack()
     techs = [views.tech(t) for t in comparison.technologies]
     colors = {tech.slug: PALETTE[i % len(PALETTE)] for i, tech in enumerate(techs)}
     color_classes = {tech.slug: color_class(i) for i, tech in enumerate(techs)}

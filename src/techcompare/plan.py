@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Comparison, Technology
+from .models import Technology
+from .packed import PackedComparison
 from .resolve import Site
 
 
@@ -85,7 +86,7 @@ def _technology_compared(tech: Technology | None) -> object:
     return None if tech is None else tech.model_dump(exclude={"summary"})
 
 
-def _comparison_listing(comparison: Comparison | None) -> object:
+def _comparison_listing(comparison: PackedComparison | None) -> object:
     if comparison is None:
         return None
     return (

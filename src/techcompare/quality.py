@@ -11,7 +11,8 @@ from datetime import date
 from typing import Any
 
 from .loading import LoadedContent, Source
-from .models import Comparison, Figure, Technology
+from .models import Figure, Technology
+from .packed import PackedComparison
 from .problems import Severity
 from .resolve import Site
 
@@ -49,7 +50,9 @@ def check_quality(content: LoadedContent, site: Site, today: date | None = None)
 
 
 def _cached_comparison_warnings(
-    content: LoadedContent, source: Source[Comparison], reported_by: dict[str, frozenset[str]]
+    content: LoadedContent,
+    source: Source[PackedComparison],
+    reported_by: dict[str, frozenset[str]],
 ) -> None:
     """`_comparison_warnings`, reused while the comparison is unchanged and its technologies
     report the same metrics, so a rebuild does not review every comparison again."""
@@ -134,10 +137,12 @@ def _technology_warnings(content: LoadedContent, source: Source[Technology], tod
 
 
 def _comparison_warnings(
-    content: LoadedContent, source: Source[Comparison], reported_by: dict[str, frozenset[str]]
+    content: LoadedContent,
+    source: Source[PackedComparison],
+    reported_by: dict[str, frozenset[str]],
 ) -> None:
     """Warnings about one comparison; `reported_by` holds the metrics each technology reports."""
-    comparison = source.model
+    comparison = source.model.unpack()
     for name, words in COMPARISON_SECTIONS.items():
         if not getattr(comparison, name):
             _warn(content, source, (name,), f"{words} is empty; the page will skip that section")

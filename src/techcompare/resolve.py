@@ -1,9 +1,9 @@
 """Resolve loaded content into a site graph, checking every reference between files.
 
 Input: `LoadedContent`. Output: a `Site` in which every slug a file names exists, every figure
-uses a registered metric of the right group, and every per-technology mapping of a comparison
-covers exactly its technologies. Mistakes are added to the content's `Problems` with the file,
-line and field where they were made.
+uses a registered metric of the right group (what is wrong inside one comparison alone is
+reported as it is read: `models.comparison_problems`). Mistakes are added to the content's
+`Problems` with the file, line and field where they were made.
 """
 
 from __future__ import annotations
@@ -15,16 +15,15 @@ from typing import Any
 from .loading import LoadedContent, Source
 from .models import (
     Category,
-    Comparison,
     Figure,
     Metric,
     MetricGroup,
     SiteSettings,
     Technology,
 )
+from .packed import PackedComparison
 from .problems import Problems
-
-Loc = tuple[str | int, ...]
+from .yaml_source import Loc
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class Site:
     metrics: dict[str, Metric]
     categories: dict[str, Category]
     technologies: dict[str, Technology]
-    comparisons: dict[str, Comparison]
+    comparisons: dict[str, PackedComparison]  # unpacked by the pages that show them whole
     # Comparison slugs by technology, in slug order (derived from `comparisons`).
     including: dict[str, list[str]] = field(default_factory=dict, init=False, compare=False)
 
@@ -186,67 +185,21 @@ def _check_figure(
 
 def _check_comparison(
     problems: Problems,
-    source: Source[Comparison],
+    source: Source[PackedComparison],
     content: LoadedContent,
     categories: dict[str, Category],
 ) -> None:
-    comparison = source.model
+    """Check what one comparison names in other files; what is wrong inside it alone was
+    reported as it was read (`models.comparison_problems`)."""
+    comparison = source.model  # packed: its listing fields are enough here
     if comparison.category not in categories:
         _unknown(problems, source, ("category",), "category", comparison.category, categories)
     known = content.technologies
     for index, slug in enumerate(comparison.technologies):
         if slug not in known and slug not in content.technology_files:
             _unknown(problems, source, ("technologies", index), "technology", slug, known)
-    expected = set(comparison.technologies)
-    _check_keys(
-        problems,
-        source,
-        ("quick_comparison",),
-        comparison.quick_comparison,
-        expected,
-        required=True,
-    )
-    _check_keys(
-        problems, source, ("decision_guide",), comparison.decision_guide, expected, required=False
-    )
-    if comparison.side_by_side is not None:
-        _check_keys(
-            problems,
-            source,
-            ("side_by_side", "approaches"),
-            comparison.side_by_side.approaches,
-            expected,
-            required=False,
-        )
-    for index, related in enumerate(comparison.related):
-        if related.comparison is None:
-            continue
-        loc = ("related", index, "comparison")
-        if related.comparison == source.slug:
-            _report(problems, source, loc, "a comparison cannot be related to itself")
-        elif related.comparison not in content.comparison_files:
-            _unknown(problems, source, loc, "comparison", related.comparison, content.comparisons)
-
-
-def _check_keys(
-    problems: Problems,
-    source: Source[Comparison],
-    loc: Loc,
-    mapping: dict[str, Any],
-    expected: set[str],
-    required: bool,
-) -> None:
-    """Keys of a per-technology mapping must be the comparison's technologies."""
-    for key in mapping:
-        if key not in expected:
-            _report(
-                problems,
-                source,
-                (*loc, key),
-                f"`{key}` is not one of this comparison's technologies "
-                f"({', '.join(sorted(expected))})",
-            )
-    if required:
-        missing = sorted(expected - set(mapping))
-        if missing:
-            _report(problems, source, loc, f"missing for: {', '.join(missing)}")
+    for index, related in enumerate(comparison.related_comparisons):
+        known_file = related in content.comparison_files
+        if related is not None and related != source.slug and not known_file:
+            loc = ("related", index, "comparison")
+            _unknown(problems, source, loc, "comparison", related, content.comparisons)
