@@ -20,12 +20,12 @@ next build reads them again and treats them as changed.
 
 The file is written so that writing and reading it takes little memory beyond the builder's:
 each technology is pickled on its own before the builder, which refers to them (pickled
-with it, their objects were all in the pickler's memo at once; comparisons are kept packed,
-`packed.py`, a few objects each); the
-pieces of the /api/ export (as large as `site.json`: 200 MB at 10,000 comparisons) follow the
-builder as they are, written one at a time, and a cached build reads each from the file when
-it writes `site.json` again (pickled with the builder, they were all in memory while the
-cache was written, and all read back into memory by the next build).
+with it, their objects were all in the pickler's memo at once; a comparison is kept packed,
+`packed.py`, and is a few objects); the pieces of the /api/ export (as large as
+`site.json`: 200 MB at 10,000 comparisons) follow the builder as they are, written one at a
+time, and a cached build reads each from the file when it writes `site.json` again (pickled
+with the builder, they were all in memory while the cache was written, and all read back
+into memory by the next build).
 
 The cache is local state of one machine, read with `pickle`: keep it out of version control
 and never use one from somewhere else.
