@@ -14,7 +14,7 @@ from testkit import TODAY, edit
 from techcompare import loading
 from techcompare.checking import load_site
 from techcompare.models import Comparison
-from techcompare.packed import PackedComparison
+from techcompare.packed import LISTING_FIELDS, PackedComparison
 
 COMPARISON = "comparisons/postgresql-vs-sqlite.yaml"
 
@@ -32,6 +32,7 @@ def test_a_loaded_site_keeps_its_comparisons_packed_and_unpacks_them_whole(conte
     listing = (packed.title, packed.summary, packed.category, packed.technologies)
     assert listing == (whole.title, whole.summary, whole.category, whole.technologies)
     assert (packed.published, packed.updated) == (whole.published, whole.updated)
+    assert packed.listing() == tuple(getattr(whole, name) for name in LISTING_FIELDS)
     assert packed.related_comparisons == tuple(r.comparison for r in whole.related)
     # Any other field, as a template of one's own may read it, comes from the comparison.
     assert packed.faq == whole.faq and packed.intro == whole.intro

@@ -23,6 +23,10 @@ from typing import Any
 
 from .models import Comparison
 
+# What listings, plans, the sitemap and the feed read of a comparison, kept as they are; the
+# first fields of a `PackedComparison`.
+LISTING_FIELDS = ("title", "summary", "category", "technologies", "published", "updated")
+
 
 @dataclass(frozen=True, eq=False, slots=True)
 class PackedComparison:
@@ -43,7 +47,6 @@ class PackedComparison:
 
     @classmethod
     def of(cls, comparison: Comparison) -> PackedComparison:
-        data = pickle.dumps(comparison, protocol=pickle.HIGHEST_PROTOCOL)
         return cls(
             comparison.title,
             comparison.summary,
@@ -52,8 +55,12 @@ class PackedComparison:
             comparison.published,
             comparison.updated,
             tuple(related.comparison for related in comparison.related),
-            data,
+            pickle.dumps(comparison, protocol=pickle.HIGHEST_PROTOCOL),
         )
+
+    def listing(self) -> tuple[Any, ...]:
+        """The values of `LISTING_FIELDS`."""
+        return tuple(getattr(self, name) for name in LISTING_FIELDS)
 
     def unpack(self) -> Comparison:
         """The comparison (the last one unpacked is kept: a page and its export read it)."""
@@ -76,16 +83,7 @@ class PackedComparison:
     __hash__ = None  # type: ignore[assignment]
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return PackedComparison, (
-            self.title,
-            self.summary,
-            self.category,
-            self.technologies,
-            self.published,
-            self.updated,
-            self.related_comparisons,
-            self.data,
-        )
+        return PackedComparison, (*self.listing(), self.related_comparisons, self.data)
 
 
 @lru_cache(maxsize=1)

@@ -87,16 +87,7 @@ def _technology_compared(tech: Technology | None) -> object:
 
 
 def _comparison_listing(comparison: PackedComparison | None) -> object:
-    if comparison is None:
-        return None
-    return (
-        comparison.title,
-        comparison.summary,
-        comparison.category,
-        comparison.technologies,
-        comparison.published,
-        comparison.updated,
-    )
+    return None if comparison is None else comparison.listing()
 
 
 def changed_keys(old: Site, new: Site, files: set[str], by_facet: bool = True) -> set[str]:
