@@ -504,3 +504,27 @@ def test_text_in_every_field_never_becomes_markup(
 def lines(text: str) -> str:
     """Line ends as an XML parser gives them back."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@FAST
+@given(st.text(max_size=40), st.sampled_from(["plain", "single", "literal", "folded"]))
+def test_only_escapes_can_give_a_value_what_yaml_refuses_raw(text: str, style: str) -> None:
+    """The reader looks for unprintable characters in double-quoted scalars only
+    (yaml_source.py): any other scalar holds only characters the parser let through."""
+    indented = "".join(f"  {line}\n" for line in text.splitlines() or [""])
+    document = {
+        "plain": f"a: {text}\n",
+        "single": "a: '" + text.replace("'", "''") + "'\n",
+        "literal": "a: |\n" + indented,
+        "folded": "a: >\n" + indented,
+    }[style]
+    try:
+        value = parse_yaml(document).data
+    except YamlError:
+        return
+    event("parsed")
+    found = [v for v in (value.values() if isinstance(value, dict) else [value])]
+    assert not any(isinstance(v, str) and UNPRINTABLE.search(v) for v in found), document

@@ -336,7 +336,9 @@ class _Builder:
         if isinstance(event, yaml.ScalarEvent):
             if tag not in (None, "!", _STR_TAG):
                 raise YamlError(f"YAML tags such as {tag} are not allowed in content", *where)
-            if bad := _UNPRINTABLE.search(event.value):
+            # Only an escape, and only a double-quoted scalar has them, can give a character
+            # that YAML refuses raw: the parser has refused those in the rest of the text.
+            if event.style == '"' and (bad := _UNPRINTABLE.search(event.value)):
                 raise YamlError(
                     f"the text holds the unprintable character U+{ord(bad.group()):04X} "
                     "(a control character or a noncharacter), which content may not hold",
