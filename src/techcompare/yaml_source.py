@@ -26,7 +26,7 @@ exact and nothing recurses deeper than `MAX_DEPTH`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -175,8 +175,11 @@ class _SyntaxError(YamlError):
 
 
 def _parse(text: str) -> YamlDocument:
-    builder = _Builder(yaml.parse(text, Loader=_Loader))
+    loader = None
     try:
+        # The parser's events one by one, without `yaml.parse`'s generator around each.
+        loader = _Loader(text)
+        builder = _Builder(loader.get_event)
         data = builder.document()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -198,6 +201,9 @@ def _parse(text: str) -> YamlDocument:
         ) from None
     except yaml.YAMLError as exc:
         raise _SyntaxError(f"invalid YAML: {' '.join(str(exc).split())}") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     return YamlDocument(data, builder.positions)
 
 
@@ -292,13 +298,11 @@ def _offset_position(text: str, offset: int) -> Position:
 
 
 class _Builder:
-    def __init__(self, events: Iterator[yaml.Event]) -> None:
-        self.events = events
+    def __init__(self, next_event: Callable[[], yaml.Event]) -> None:
+        # The document is read up to its stream's end event and never past it.
+        self.next = next_event
         self.positions: dict[Loc, Position] = {}
         self.values = 0
-
-    def next(self) -> yaml.Event:
-        return next(self.events)
 
     def document(self) -> Any:
         self.expect(self.next(), yaml.StreamStartEvent)
