@@ -460,13 +460,14 @@ def _read_and_validate(
                 f"are listed, {more:,} more are not",
             )
         return None
+    # A loaded site keeps its comparisons packed, and its other models as they are.
+    kept: Any = instance
     if isinstance(instance, Comparison):
         for loc, message in comparison_problems(instance, path.stem):
             line, column = document.position(loc)
             content.problems.add(shown, line, column, loc, message)
+        kept = PackedComparison.of(instance)
     positions = YamlDocument(None, document.positions)
-    # A loaded site keeps its comparisons packed, and its other models as they are.
-    kept = PackedComparison.of(instance) if isinstance(instance, Comparison) else instance
     return Source(path, shown, path.stem, kept, positions, tuple(_placeholders(document.data)))
 
 
@@ -486,9 +487,7 @@ def _placeholders(data: Any) -> Iterator[tuple[Loc, str]]:
                 yield loc, found
 
 
-def describe_validation_error(
-    error: Any, model: type[BaseModel]
-) -> tuple[tuple[str | int, ...], str]:
+def describe_validation_error(error: Any, model: type[BaseModel]) -> tuple[Loc, str]:
     """Turn one pydantic error into (location, message written for an editor)."""
     loc = tuple(part for part in error["loc"] if part != "[key]")
     kind = error["type"]
@@ -509,7 +508,7 @@ def describe_validation_error(
     return loc, message
 
 
-def _allowed_fields(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+def _allowed_fields(model: type[BaseModel], loc: Loc) -> list[str]:
     """Field names of the model found at `loc` inside `model`, for 'unknown field' hints."""
     current: Any = model
     for part in loc:

@@ -15,6 +15,7 @@ from .models import Figure, Technology
 from .packed import PackedComparison
 from .problems import Severity
 from .resolve import Site
+from .yaml_source import Loc
 
 REVIEW_MAX_AGE_DAYS = 365
 
@@ -84,9 +85,7 @@ def _file_warnings(content: LoadedContent, source: Source[Any], today: date) -> 
         cache[source.path] = (source, today, content.problems.items[before:])
 
 
-def _warn(
-    content: LoadedContent, source: Source[Any], loc: tuple[str | int, ...], msg: str
-) -> None:
+def _warn(content: LoadedContent, source: Source[Any], loc: Loc, msg: str) -> None:
     line, column = source.position(loc)
     content.problems.add(source.display, line, column, loc, msg, Severity.warning)
 
@@ -102,8 +101,8 @@ def _placeholder_warnings(content: LoadedContent, source: Source[Any]) -> None:
         _warn(content, source, loc, f"placeholder `{found}` left in; replace it")
 
 
-def _figures(tech: Technology) -> list[tuple[tuple[str | int, ...], Figure]]:
-    found: list[tuple[tuple[str | int, ...], Figure]] = [
+def _figures(tech: Technology) -> list[tuple[Loc, Figure]]:
+    found: list[tuple[Loc, Figure]] = [
         (("benchmarks", i), f) for i, f in enumerate(tech.benchmarks)
     ]
     if tech.community:
