@@ -517,10 +517,10 @@ def test_search_copies_give_the_index_the_pages_give(
 
 
 def test_a_search_copy_empties_what_the_selectors_leave_out(site: Path) -> None:
-    html = (site / "compare/postgresql-vs-sqlite/index.html").read_text()
+    html = (site / "compare/postgresql-vs-sqlite/index.html").read_bytes()
     copy = search_index.search_copy(html)
     assert len(copy) < len(html) / 2
-    page, trimmed = parse_html(html), parse_html(copy)
+    page, trimmed = parse_html(html.decode()), parse_html(copy.decode())
     emptied = [trimmed.by_id(i) for i in ("overview", "pros-cons", "use-cases", "code", "sources")]
     emptied += trimmed.find_all(cls="metric") + trimmed.find_all(cls="side-table")
     emptied += trimmed.find_all("nav", cls="toc")
@@ -531,3 +531,14 @@ def test_a_search_copy_empties_what_the_selectors_leave_out(site: Path) -> None:
     for kept in ("quick-comparison", "side-by-side", "decision", "recommendation", "faq"):
         assert trimmed.by_id(kept).text() == page.by_id(kept).text(), kept
     assert trimmed.find("main", data_pagefind_body="")
+
+
+def test_a_search_copy_of_a_technology_page_empties_only_its_sources(site: Path) -> None:
+    html = (site / "technologies/sqlite/index.html").read_bytes()
+    page, trimmed = parse_html(html.decode()), parse_html(search_index.search_copy(html).decode())
+    assert page.by_id("sources").children and trimmed.by_id("sources").children == []
+    # The figures cut from comparison pages stay whole on the technology's own page.
+    assert page.find_all(cls="metric")
+    assert [f.text() for f in trimmed.find_all(cls="metric")] == [
+        f.text() for f in page.find_all(cls="metric")
+    ]
