@@ -131,10 +131,10 @@ def search_copy(html: bytes) -> bytes:
     comparison = _COMPARISON in html
     grid_checked = False
     for match in _OPENING.finditer(html):
-        element = match.groups()
+        element: tuple[bytes, bytes] = (match[1], match[2])
         if (only_comparisons := _CUTS.get(element)) is not None:
             if comparison or not only_comparisons:
-                cuts.append(_contents(html, match.start(), element[0]))
+                cuts.append(_contents(html, match.start(), match[1]))
         elif element == _PERFORMANCE and comparison and not grid_checked:
             grid_checked = True
             _, end = _contents(html, match.start(), b"section")
