@@ -57,7 +57,7 @@ from .problems import ContentError, Problem
 from .theme import PACKAGE_DIR, default_static_dir, default_templates_dir
 
 # Raise when what the cache holds changes shape.
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 RACY_SECONDS = 2.0
 # Pages are rendered again one by one: when more than this share of them is affected, the
 # full build, with a worker per core, is quicker.

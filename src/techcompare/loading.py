@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from .file_review import file_notes
 from .models import (
     SLUG_PATTERN,
     Comparison,
@@ -48,8 +49,6 @@ COMPARISONS_DIR = "comparisons"
 MAX_PROBLEMS_PER_FILE = 50
 # Below this many files to read, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 200
-# Values left by `techcompare new` that must not reach a published page.
-PLACEHOLDERS = ("TODO", "example.com")
 
 
 @dataclass(frozen=True)
@@ -67,8 +66,8 @@ class Source(Generic[M]):
     slug: str
     model: M
     document: YamlDocument  # positions only: `data` is None once the model is made
-    # Where a placeholder (`PLACEHOLDERS`) was left in, and which one.
-    placeholders: tuple[tuple[Loc, str], ...] = ()
+    # Warnings about this file alone, found as it was read (`file_review.py`): where, what.
+    notes: tuple[tuple[Loc, str], ...] = ()
     # Whether `document` holds the positions of the top-level fields only.
     shallow: bool = False
     # The positions of every value, once read again for a shallow Source (by `position`).
@@ -85,9 +84,7 @@ class Source(Generic[M]):
         """This Source with the positions of its top-level fields only (see above)."""
         top = {loc: at for loc, at in self.document.positions.items() if len(loc) <= 1}
         document = YamlDocument(None, PackedPositions(top))
-        return Source(
-            self.path, self.display, self.slug, self.model, document, self.placeholders, True
-        )
+        return Source(self.path, self.display, self.slug, self.model, document, self.notes, True)
 
 
 class PackedPositions(Mapping[Loc, Position]):
@@ -468,23 +465,8 @@ def _read_and_validate(
             content.problems.add(shown, line, column, loc, message)
         kept = PackedComparison.of(instance)
     positions = YamlDocument(None, document.positions)
-    return Source(path, shown, path.stem, kept, positions, tuple(_placeholders(document.data)))
-
-
-def _placeholders(data: Any) -> Iterator[tuple[Loc, str]]:
-    """Where `data` holds a placeholder, in text outside code samples (which may use
-    example.com on purpose), and which placeholder."""
-    stack: list[tuple[Loc, Any]] = [((), data)]
-    while stack:
-        loc, value = stack.pop()
-        if isinstance(value, dict):
-            stack += [((*loc, key), item) for key, item in value.items() if key != "code"]
-        elif isinstance(value, list):
-            stack += [((*loc, index), item) for index, item in enumerate(value)]
-        elif isinstance(value, str):
-            found = next((p for p in PLACEHOLDERS if p in value), None)
-            if found:
-                yield loc, found
+    notes = file_notes(document.data, instance)
+    return Source(path, shown, path.stem, kept, positions, notes)
 
 
 def describe_validation_error(error: Any, model: type[BaseModel]) -> tuple[Loc, str]:

@@ -19,22 +19,6 @@ from .yaml_source import Loc
 
 REVIEW_MAX_AGE_DAYS = 365
 
-# Optional parts of a comparison page, by field, with the words a warning uses for them.
-COMPARISON_SECTIONS = {
-    "intro": "the introduction",
-    "benchmark_context": "the benchmark context",
-    "community_insights": "the community insights",
-    "cost_summary": "the cost summary",
-    "industry_metrics": "the industry metrics",
-    "side_by_side": "the side-by-side task",
-    "analysis": "the analysis",
-    "decision_guide": "the decision guide",
-    "recommendation": "the recommendation",
-    "bottom_line": "the bottom line",
-    "faq": "the FAQ",
-    "related": "the related comparisons",
-}
-
 
 def check_quality(content: LoadedContent, site: Site, today: date | None = None) -> None:
     """Add content-quality warnings for `site` to `content.problems`."""
@@ -78,7 +62,8 @@ def _file_warnings(content: LoadedContent, source: Source[Any], today: date) -> 
         content.problems.items.extend(cached[2])
         return
     before = len(content.problems.items)
-    _placeholder_warnings(content, source)
+    for loc, message in source.notes:
+        _warn(content, source, loc, message)
     if isinstance(source.model, Technology):
         _technology_warnings(content, source, today)
     if cache is not None:
@@ -93,12 +78,6 @@ def _warn(content: LoadedContent, source: Source[Any], loc: Loc, msg: str) -> No
 def _all_sources(content: LoadedContent) -> list[Source[Any]]:
     fixed = [s for s in (content.site, content.metrics) if s is not None]
     return [*fixed, *content.technologies.values(), *content.comparisons.values()]
-
-
-def _placeholder_warnings(content: LoadedContent, source: Source[Any]) -> None:
-    """Scaffolds fill required fields with `TODO` and example.com: flag any left behind."""
-    for loc, found in source.placeholders:
-        _warn(content, source, loc, f"placeholder `{found}` left in; replace it")
 
 
 def _figures(tech: Technology) -> list[tuple[Loc, Figure]]:
@@ -140,15 +119,9 @@ def _comparison_warnings(
     source: Source[PackedComparison],
     reported_by: dict[str, frozenset[str]],
 ) -> None:
-    """Warnings about one comparison; `reported_by` holds the metrics each technology reports."""
-    comparison = source.model.unpack()
-    for name, words in COMPARISON_SECTIONS.items():
-        if not getattr(comparison, name):
-            _warn(content, source, (name,), f"{words} is empty; the page will skip that section")
-    for slug in comparison.technologies:
-        if comparison.decision_guide and slug not in comparison.decision_guide:
-            _warn(content, source, ("decision_guide",), f"no `Choose … if` situations for `{slug}`")
-    techs = list(dict.fromkeys(comparison.technologies))
+    """Warnings about the figures of one comparison's technologies; `reported_by` holds the
+    metrics each technology reports. (Those about the comparison alone are its notes.)"""
+    techs = list(dict.fromkeys(source.model.technologies))
     reported = [reported_by[slug] for slug in techs]
     # Only metrics some report and others do not can leave a gap: skip those all report.
     uneven = frozenset().union(*reported) - frozenset.intersection(*reported)
