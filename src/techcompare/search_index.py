@@ -397,7 +397,7 @@ def _run_pagefinds(runs: list[tuple[Path, Path]], jobs: int) -> None:
     if not runs:
         return
     with ThreadPoolExecutor(max_workers=min(jobs, len(runs))) as pool:
-        running = [pool.submit(_run_pagefind, site, bundle) for site, bundle in runs]
+        running = [pool.submit(_index_shard, site, bundle) for site, bundle in runs]
         try:
             for future in running:
                 future.result()
@@ -405,6 +405,13 @@ def _run_pagefinds(runs: list[tuple[Path, Path]], jobs: int) -> None:
             for future in running:
                 future.cancel()
             raise
+
+
+def _index_shard(site_dir: Path, output: Path) -> None:
+    """Index a shard's copies, then remove them, while other shards are still indexed (a
+    large site's copies take seconds to remove at the end, with the cores idle)."""
+    _run_pagefind(site_dir, output)
+    shutil.rmtree(site_dir, ignore_errors=True)
 
 
 def _gather_bundles(
