@@ -65,3 +65,22 @@ def test_a_technology_is_warned_of_an_unsourced_figure_and_an_old_review(content
         f"{file}:{locate(path, 'reviewed_on')[0]}:1: warning: reviewed_on: last reviewed 375 "
         "days ago (2025-01-10); check the facts and update `reviewed_on`",
     ]
+
+
+def test_placeholders_are_found_at_any_depth_but_not_in_code(content: Path) -> None:
+    path = content / "technologies/postgresql.yaml"
+    edit(
+        path,
+        "    code: |\n      CREATE",
+        "    code: |\n      -- TODO: https://example.com\n      CREATE",
+    )
+    edit(path, "  total_cost_breakdown: A managed", "  total_cost_breakdown: example.com A managed")
+    sqlite = content / "technologies/sqlite.yaml"
+    edit(sqlite, "  - text: Zero configuration", "  - text: TODO Zero configuration")
+    assert sorted(w for w in warnings_of(content) if "placeholder" in w) == [
+        f"{shown(content, 'technologies/postgresql.yaml')}:"
+        f"{locate(path, 'total_cost_breakdown')[0]}:3: warning: pricing.total_cost_breakdown: "
+        "placeholder `example.com` left in; replace it",
+        f"{shown(content, 'technologies/sqlite.yaml')}:10:5: warning: pros[0].text: "
+        "placeholder `TODO` left in; replace it",
+    ]

@@ -46,20 +46,32 @@ def file_notes(data: Any, model: object) -> tuple[tuple[Loc, str], ...]:
     return tuple(notes)
 
 
-def _placeholders(data: Any) -> Iterator[tuple[Loc, str]]:
+def _placeholders(data: Any) -> list[tuple[Loc, str]]:
     """Where `data` holds a placeholder, in text outside code samples (which may use
     example.com on purpose), and which placeholder."""
-    stack: list[tuple[Loc, Any]] = [((), data)]
-    while stack:
-        loc, value = stack.pop()
-        if isinstance(value, dict):
-            stack += [((*loc, key), item) for key, item in value.items() if key != "code"]
-        elif isinstance(value, list):
-            stack += [((*loc, index), item) for index, item in enumerate(value)]
-        elif isinstance(value, str):
-            found = next((p for p in PLACEHOLDERS if p in value), None)
-            if found:
-                yield loc, found
+    found: list[tuple[Loc, str]] = []
+    if isinstance(data, (dict, list)):
+        _find_placeholders(data, [], found)
+    return found
+
+
+def _find_placeholders(value: Any, path: list[str | int], found: list[tuple[Loc, str]]) -> None:
+    # Every value of every file passes here: a path is made only for a placeholder found, and
+    # text is looked at where its mapping or list is walked. (Nesting is at most
+    # `yaml_source.MAX_DEPTH` deep.)
+    items: Any = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        if key == "code":
+            continue
+        if isinstance(item, str):
+            for placeholder in PLACEHOLDERS:
+                if placeholder in item:
+                    found.append(((*path, key), placeholder))
+                    break
+        elif isinstance(item, (dict, list)):
+            path.append(key)
+            _find_placeholders(item, path, found)
+            path.pop()
 
 
 def _comparison_notes(comparison: Comparison) -> Iterator[tuple[Loc, str]]:
