@@ -326,7 +326,10 @@ class _Builder:
             raise YamlError(f"unexpected {type(event).__name__}", *_where(event))
 
     def node(self, event: yaml.Event, loc: Loc, depth: int) -> Any:
-        where = _where(event)
+        # Called for every value of every file: the common cases come first, and the
+        # position is read off the event here rather than through `_where`.
+        mark = event.start_mark
+        where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         self.positions.setdefault(loc, where)
         self.values += 1
         if self.values > MAX_VALUES:
@@ -334,10 +337,9 @@ class _Builder:
                 f"the file holds more than {MAX_VALUES:,} values; content files are smaller",
                 *where,
             )
-        if isinstance(event, yaml.AliasEvent):
-            raise YamlError("aliases (*name) are not allowed in content files", *where)
-        tag = getattr(event, "tag", None)
-        if isinstance(event, yaml.ScalarEvent):
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            tag = event.tag
             if tag not in (None, "!", _STR_TAG):
                 raise YamlError(f"YAML tags such as {tag} are not allowed in content", *where)
             # Only an escape, and only a double-quoted scalar has them, can give a character
@@ -356,44 +358,54 @@ class _Builder:
                 raise YamlError(
                     f"the number has {len(event.value):,} digits; write it shorter", *where
                 ) from None
+        if kind is yaml.AliasEvent:
+            raise YamlError("aliases (*name) are not allowed in content files", *where)
+        tag = getattr(event, "tag", None)
         if tag is not None:
             raise YamlError(f"YAML tags such as {tag} are not allowed in content", *where)
         if depth >= MAX_DEPTH:
             raise YamlError(f"nesting is deeper than {MAX_DEPTH} levels", *where)
-        if isinstance(event, yaml.SequenceStartEvent):
+        next_event = self.next
+        if kind is yaml.SequenceStartEvent:
             items: list[Any] = []
-            while not isinstance(event := self.next(), yaml.SequenceEndEvent):
+            while type(event := next_event()) is not yaml.SequenceEndEvent:
                 items.append(self.node(event, (*loc, len(items)), depth + 1))
             return items
-        if isinstance(event, yaml.MappingStartEvent):
-            mapping: dict[str, Any] = {}
-            key_lines: dict[str, int] = {}
-            while not isinstance(event := self.next(), yaml.MappingEndEvent):
-                key_where = _where(event)
-                if not isinstance(event, yaml.ScalarEvent):
-                    raise YamlError("mapping keys must be plain text", *key_where)
-                if event.tag not in (None, "!", _STR_TAG):
-                    raise YamlError(
-                        f"YAML tags such as {event.tag} are not allowed in content", *key_where
-                    )
-                key = event.value
-                if bad := _UNPRINTABLE_IN_KEY.search(key):
-                    raise YamlError(
-                        "mapping keys must be one line of printable text "
-                        f"(found U+{ord(bad.group()):04X})",
-                        *key_where,
-                    )
-                if key in mapping:
-                    raise YamlError(
-                        f"duplicate key `{key}` (first given on line {key_lines[key]})",
-                        *key_where,
-                    )
-                key_lines[key] = key_where[0]
-                self.positions[(*loc, key)] = key_where
-                mapping[key] = self.node(self.next(), (*loc, key), depth + 1)
-                self.positions[(*loc, key)] = key_where
-            return mapping
-        raise YamlError(f"unexpected {type(event).__name__}", *where)  # pragma: no cover
+        if kind is yaml.MappingStartEvent:
+            return self.mapping(loc, depth)
+        raise YamlError(f"unexpected {kind.__name__}", *where)  # pragma: no cover
+
+    def mapping(self, loc: Loc, depth: int) -> dict[str, Any]:
+        """The mapping whose start event was just read, at `loc`."""
+        mapping: dict[str, Any] = {}
+        key_lines: dict[str, int] = {}
+        positions, next_event = self.positions, self.next
+        while type(event := next_event()) is not yaml.MappingEndEvent:
+            key_where = _where(event)
+            if type(event) is not yaml.ScalarEvent:
+                raise YamlError("mapping keys must be plain text", *key_where)
+            if event.tag not in (None, "!", _STR_TAG):
+                raise YamlError(
+                    f"YAML tags such as {event.tag} are not allowed in content", *key_where
+                )
+            key = event.value
+            if bad := _UNPRINTABLE_IN_KEY.search(key):
+                raise YamlError(
+                    "mapping keys must be one line of printable text "
+                    f"(found U+{ord(bad.group()):04X})",
+                    *key_where,
+                )
+            if key in mapping:
+                raise YamlError(
+                    f"duplicate key `{key}` (first given on line {key_lines[key]})",
+                    *key_where,
+                )
+            key_lines[key] = key_where[0]
+            key_loc = (*loc, key)
+            positions[key_loc] = key_where
+            mapping[key] = self.node(next_event(), key_loc, depth + 1)
+            positions[key_loc] = key_where
+        return mapping
 
 
 def _where(event: yaml.Event) -> Position:
