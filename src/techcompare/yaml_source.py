@@ -337,8 +337,7 @@ class _Builder:
                 f"the file holds more than {MAX_VALUES:,} values; content files are smaller",
                 *where,
             )
-        kind = type(event)
-        if kind is yaml.ScalarEvent:
+        if type(event) is yaml.ScalarEvent:
             tag = event.tag
             if tag not in (None, "!", _STR_TAG):
                 raise YamlError(f"YAML tags such as {tag} are not allowed in content", *where)
@@ -358,6 +357,7 @@ class _Builder:
                 raise YamlError(
                     f"the number has {len(event.value):,} digits; write it shorter", *where
                 ) from None
+        kind = type(event)
         if kind is yaml.AliasEvent:
             raise YamlError("aliases (*name) are not allowed in content files", *where)
         tag = getattr(event, "tag", None)
