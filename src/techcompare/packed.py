@@ -7,6 +7,9 @@ those fields and the whole comparison as its pickle, which is half the size of t
 models it unpickles to (16.8 against 35.3 KB) and takes 0.12 ms to unpickle. At 10,000
 comparisons a build's largest process went from 545 to 415 MB.
 
+The build cache (`build_cache.py`) keeps the pickles apart from the rest, and a comparison
+it reads back holds where its pickle is in the cache instead, read when it is unpacked.
+
 Only a comparison's own page (and its part of the /api/ export, in the same worker), the
 content-quality review, and exports of the whole site unpack it. The checks of what is wrong
 inside one comparison run as the file is read (`models.comparison_problems`), the checks of
@@ -19,7 +22,7 @@ import pickle
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, SupportsBytes
 
 from .models import Comparison
 
@@ -43,7 +46,9 @@ class PackedComparison:
     updated: date
     # The comparison each related item names, in order (None for a link elsewhere).
     related_comparisons: tuple[str | None, ...]
-    data: bytes
+    # The comparison pickled: the bytes, or where the build cache keeps them (a
+    # `api_export.StoredPiece`, read when the comparison is unpacked).
+    data: bytes | SupportsBytes
 
     @classmethod
     def of(cls, comparison: Comparison) -> PackedComparison:
@@ -64,7 +69,7 @@ class PackedComparison:
 
     def unpack(self) -> Comparison:
         """The comparison (the last one unpacked is kept: a page and its export read it)."""
-        return _unpickled(self.data)
+        return _unpickled(bytes(self.data))
 
     def __getattr__(self, name: str) -> Any:
         # Only for names that are not slots; never for the special names pickle and copy
@@ -78,12 +83,12 @@ class PackedComparison:
             return NotImplemented
         # Equal comparisons can pickle to other bytes: the order of a set depends on the
         # process's hash seed.
-        return self.data == other.data or self.unpack() == other.unpack()
+        return bytes(self.data) == bytes(other.data) or self.unpack() == other.unpack()
 
     __hash__ = None  # type: ignore[assignment]
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return PackedComparison, (*self.listing(), self.related_comparisons, self.data)
+        return PackedComparison, (*self.listing(), self.related_comparisons, bytes(self.data))
 
 
 @lru_cache(maxsize=1)
