@@ -36,8 +36,8 @@ COMPARISON_SECTIONS = {
 }
 
 
-def file_notes(data: Any, model: object) -> tuple[tuple[Loc, str], ...]:
-    """The notes on a file that holds `data` and validated to `model`."""
+def file_notes(data: dict[str, Any], model: object) -> tuple[tuple[Loc, str], ...]:
+    """The notes on a file whose top-level mapping is `data`, validated to `model`."""
     notes = [
         (loc, f"placeholder `{found}` left in; replace it") for loc, found in _placeholders(data)
     ]
@@ -46,12 +46,11 @@ def file_notes(data: Any, model: object) -> tuple[tuple[Loc, str], ...]:
     return tuple(notes)
 
 
-def _placeholders(data: Any) -> list[tuple[Loc, str]]:
+def _placeholders(data: dict[str, Any]) -> list[tuple[Loc, str]]:
     """Where `data` holds a placeholder, in text outside code samples (which may use
     example.com on purpose), and which placeholder."""
     found: list[tuple[Loc, str]] = []
-    if isinstance(data, (dict, list)):
-        _find_placeholders(data, [], found)
+    _find_placeholders(data, [], found)
     return found
 
 

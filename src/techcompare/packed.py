@@ -10,10 +10,11 @@ comparisons a build's largest process went from 545 to 415 MB.
 The build cache (`build_cache.py`) keeps the pickles apart from the rest, and a comparison
 it reads back holds where its pickle is in the cache instead, read when it is unpacked.
 
-Only a comparison's own page (and its part of the /api/ export, in the same worker), the
-content-quality review, and exports of the whole site unpack it. The checks of what is wrong
-inside one comparison run as the file is read (`models.comparison_problems`), the checks of
-its references to other files on the listing fields (`resolve.py`).
+Only a comparison's own page (and its part of the /api/ export, in the same worker) and
+exports of the whole site unpack it. What is wrong inside one comparison is checked as the
+file is read (`models.comparison_problems`), and so are the warnings about it alone
+(`file_review.py`); its references to other files are checked on the listing fields
+(`resolve.py`).
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ import pickle
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any, SupportsBytes
+from typing import TYPE_CHECKING, Any
 
 from .models import Comparison
+
+if TYPE_CHECKING:  # api_export reads packed comparisons
+    from .api_export import StoredPiece
 
 # What listings, plans, the sitemap and the feed read of a comparison, kept as they are; the
 # first fields of a `PackedComparison`.
@@ -46,9 +50,9 @@ class PackedComparison:
     updated: date
     # The comparison each related item names, in order (None for a link elsewhere).
     related_comparisons: tuple[str | None, ...]
-    # The comparison pickled: the bytes, or where the build cache keeps them (a
-    # `api_export.StoredPiece`, read when the comparison is unpacked).
-    data: bytes | SupportsBytes
+    # The comparison pickled: the bytes, or where the build cache keeps them (read when the
+    # comparison is unpacked).
+    data: bytes | StoredPiece
 
     @classmethod
     def of(cls, comparison: Comparison) -> PackedComparison:

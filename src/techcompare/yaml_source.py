@@ -404,7 +404,6 @@ class _Builder:
             key_loc = (*loc, key)
             positions[key_loc] = key_where
             mapping[key] = self.node(next_event(), key_loc, depth + 1)
-            positions[key_loc] = key_where
         return mapping
 
 
