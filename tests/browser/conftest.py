@@ -4,7 +4,8 @@ Each site is built once per session into a temporary folder and served by the st
 library's HTTP server on a random port. Pages come from `open_page`, which records what a
 reader would never see but a broken page shows: console errors, uncaught exceptions, failed
 requests and responses with status 400 or more (the server's own log as well, because
-Chromium's favicon request never reaches Playwright's network events).
+Chromium's favicon request does not always reach Playwright's network events). Requests the
+browser cancels itself, because the tab moved on, are kept apart as `left_behind`.
 
 Set `TECHCOMPARE_SCREENSHOTS=DIR` to have the tests save screenshots there for a visual review.
 """
@@ -197,7 +198,13 @@ class TrackedPage:
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
+    # Requests the browser cancelled on its own: what a document still wanted when the tab
+    # left it (an event stream, a fetch), and the favicon, which Chromium fetches for itself
+    # (resource type "other") and drops whenever the tab moves on. No fault of the page.
+    left_behind: list[str] = field(default_factory=list)
     requested: list[str] = field(default_factory=list)
+    navigations: int = 0  # main-frame navigation requests so far
+    _started_in: dict[Request, int] = field(default_factory=dict, repr=False)
     server_errors_from: int = 0
     drawn_charts: int | None = None  # set by `draw_all_charts`
 
@@ -266,8 +273,21 @@ def page_maker(browser: Browser) -> Iterator[OpenPage]:
                 text = f"{message.text} ({where})" if where else message.text
                 tracked.console_errors.append(text)
 
+        def on_request(request: Request) -> None:
+            # Counted as the navigation starts: the browser may cancel what the old
+            # document still wanted before it reports the new one committed.
+            if request.is_navigation_request() and request.frame == page.main_frame:
+                tracked.navigations += 1
+            tracked.requested.append(request.url)
+            tracked._started_in[request] = tracked.navigations
+
         def on_request_failed(request: Request) -> None:
-            tracked.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
+            text = f"{request.method} {request.url}: {request.failure}"
+            left = tracked._started_in.get(request, tracked.navigations) < tracked.navigations
+            if request.failure == "net::ERR_ABORTED" and (left or request.resource_type == "other"):
+                tracked.left_behind.append(text)
+            else:
+                tracked.failed_requests.append(text)
 
         def on_response(response: Response) -> None:
             if response.status >= 400:
@@ -279,7 +299,7 @@ def page_maker(browser: Browser) -> Iterator[OpenPage]:
         page.on("pageerror", lambda error: tracked.page_errors.append(str(error)))
         page.on("requestfailed", on_request_failed)
         page.on("response", on_response)
-        page.on("request", lambda request: tracked.requested.append(request.url))
+        page.on("request", on_request)
         return tracked
 
     try:
