@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import math
 import re
@@ -416,6 +417,42 @@ def test_sections_without_content_are_left_out(site: Site) -> None:
         for s in COMPARISON_SECTIONS
         if s not in ("faq", "related", "industry-metrics", "decision")
     ]
+
+
+# Samples that try each way a token can fall: spans across line breaks (a docstring, a block
+# comment), blank lines, markup characters and quotes, tabs, no final line break, a language
+# whose tokens are nested types (several classes in a span), and CRLF line ends.
+TRICKY_SAMPLES = [
+    ("python", 'def f(a, b="<&>"):\n    """Doc\n\n    string\'s end."""\n\treturn a < b'),
+    ("javascript", "/* a\n   block */\nconst x = `t ${y}\nz`; // <b>\n\n"),
+    ("go", 'package main\n\nfunc main() {\n\tfmt.Println("&amp;")\n}\n'),
+    ("sql", "SELECT 'it''s', \"col\"\r\nFROM t -- note\r\nWHERE a <> 1"),
+    ("html", '<a href="x">&copy;</a>\n<!-- c\nd -->'),
+    ("yaml", "key: 'v'\nlist:\n  - \"a\" # c\n"),
+    ("python", ""),
+    ("python", "\n\n"),
+]
+
+
+@pytest.mark.parametrize(("language", "code"), TRICKY_SAMPLES)
+def test_highlighting_writes_the_html_pygments_would(language: str, code: str) -> None:
+    """Our own writer of Pygments' tokens gives its HTML formatter's output, shortened."""
+    from pygments.formatters import HtmlFormatter
+    from pygments.token import Text
+
+    from techcompare.highlight import _PLAIN, lexer_for
+
+    lexer = lexer_for(language)
+    assert lexer is not None
+    tokens = (
+        (Text if kind in _PLAIN or kind in Text else kind, value)
+        for kind, value in lexer.get_tokens(code)
+    )
+    out = io.StringIO()
+    HtmlFormatter(nowrap=True).format(tokens, out)
+    expected = re.sub(r'<span class="([\w-]+)">', r"<span class=\1>", out.getvalue())
+    assert highlight_code(code, language) == expected
+    assert highlight_code("<b>&</b>", "no-such-language") == "&lt;b&gt;&amp;&lt;/b&gt;"
 
 
 def test_highlight_colours_meet_wcag_aa_on_the_code_background() -> None:
