@@ -48,6 +48,11 @@ def _formatter() -> HtmlFormatter:
 _PLAIN = (Text, Punctuation, Operator, Name, Name.Other, Name.Variable, Name.Attribute)
 
 
+def colour_of(kind: _TokenType) -> _TokenType:
+    """The token type whose colour a token of `kind` is drawn in (`Text` for `_PLAIN`)."""
+    return Text if kind in _PLAIN or kind in Text else kind
+
+
 # Pygments writes `<span class="k">`; the same HTML is shorter as `<span class=k>`, and code is
 # most of a page's weight.
 _BARE_CLASS = re.compile(r"[\w-]+")
@@ -57,9 +62,7 @@ _BARE_CLASS = re.compile(r"[\w-]+")
 def _opener(kind: _TokenType) -> str:
     """The tag that opens a token's span: the CSS classes of Pygments' HTML formatter (none for
     a token drawn in the text colour)."""
-    if kind in _PLAIN or kind in Text:
-        return ""
-    classes: str = _formatter()._get_css_classes(kind)
+    classes: str = _formatter()._get_css_classes(colour_of(kind))
     if not classes:
         return ""
     return (
