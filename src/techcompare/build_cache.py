@@ -381,8 +381,7 @@ class _CachePickler(pickle.Pickler):
         if kind is StoredPiece:
             return _stored_piece, self._piece(obj)
         if kind is PackedComparison:
-            listing = (*obj.listing(), obj.related_comparisons)
-            return _stored_comparison, (listing, *self._piece(obj.data))
+            return _stored_comparison, (obj.kept(), *self._piece(obj.data))
         if kind is Technology:
             where = self.models.get(id(obj))
             if where is not None:
@@ -395,7 +394,7 @@ def _stored_piece(offset: int, length: int) -> StoredPiece:
     raise pickle.UnpicklingError("a stored piece read outside the build cache")
 
 
-def _stored_comparison(listing: tuple[Any, ...], offset: int, length: int) -> PackedComparison:
+def _stored_comparison(kept: tuple[Any, ...], offset: int, length: int) -> PackedComparison:
     """What a packed comparison is pickled as, its bytes kept apart like a stored piece;
     `_CacheUnpickler` gives one that reads them from the cache when it is unpacked."""
     raise pickle.UnpicklingError("a stored comparison read outside the build cache")
@@ -430,8 +429,8 @@ class _CacheUnpickler(pickle.Unpickler):
         self.pieces_end = max(self.pieces_end, offset + length)
         return StoredPiece(self.store, offset, length)
 
-    def _comparison(self, listing: tuple[Any, ...], offset: int, length: int) -> PackedComparison:
-        fields: tuple[Any, ...] = (*listing, self._piece(offset, length))
+    def _comparison(self, kept: tuple[Any, ...], offset: int, length: int) -> PackedComparison:
+        fields: tuple[Any, ...] = (*kept, self._piece(offset, length))
         return PackedComparison(*fields)
 
     def _model(self, offset: int, length: int) -> Model:

@@ -71,6 +71,11 @@ class PackedComparison:
         """The values of `LISTING_FIELDS`."""
         return tuple(getattr(self, name) for name in LISTING_FIELDS)
 
+    def kept(self) -> tuple[Any, ...]:
+        """The values of every field but `data`, in order: what a packed comparison holds
+        beside its pickle."""
+        return (*self.listing(), self.related_comparisons)
+
     def unpack(self) -> Comparison:
         """The comparison (the last one unpacked is kept: a page and its export read it)."""
         return _unpickled(bytes(self.data))
@@ -92,7 +97,7 @@ class PackedComparison:
     __hash__ = None  # type: ignore[assignment]
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return PackedComparison, (*self.listing(), self.related_comparisons, bytes(self.data))
+        return PackedComparison, (*self.kept(), bytes(self.data))
 
 
 @lru_cache(maxsize=1)
