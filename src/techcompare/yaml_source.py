@@ -340,7 +340,7 @@ class _Builder:
         if type(event) is yaml.ScalarEvent:
             tag = event.tag
             if tag not in (None, "!", _STR_TAG):
-                raise YamlError(f"YAML tags such as {tag} are not allowed in content", *where)
+                raise _tag_refused(tag, where)
             # Only an escape, and only a double-quoted scalar has them, can give a character
             # that YAML refuses raw: the parser has refused those in the rest of the text.
             if event.style == '"' and (bad := _UNPRINTABLE.search(event.value)):
@@ -362,7 +362,7 @@ class _Builder:
             raise YamlError("aliases (*name) are not allowed in content files", *where)
         tag = getattr(event, "tag", None)
         if tag is not None:
-            raise YamlError(f"YAML tags such as {tag} are not allowed in content", *where)
+            raise _tag_refused(tag, where)
         if depth >= MAX_DEPTH:
             raise YamlError(f"nesting is deeper than {MAX_DEPTH} levels", *where)
         next_event = self.next
@@ -385,9 +385,7 @@ class _Builder:
             if type(event) is not yaml.ScalarEvent:
                 raise YamlError("mapping keys must be plain text", *key_where)
             if event.tag not in (None, "!", _STR_TAG):
-                raise YamlError(
-                    f"YAML tags such as {event.tag} are not allowed in content", *key_where
-                )
+                raise _tag_refused(event.tag, key_where)
             key = event.value
             if bad := _UNPRINTABLE_IN_KEY.search(key):
                 raise YamlError(
@@ -405,6 +403,10 @@ class _Builder:
             positions[key_loc] = key_where
             mapping[key] = self.node(next_event(), key_loc, depth + 1)
         return mapping
+
+
+def _tag_refused(tag: str, where: Position) -> YamlError:
+    return YamlError(f"YAML tags such as {tag} are not allowed in content", *where)
 
 
 def _where(event: yaml.Event) -> Position:
