@@ -592,6 +592,7 @@ def measure_cached_builds(content: Path, out: Path, args: argparse.Namespace) ->
         "first": first.wall,
         "first_peak_rss_mb": first.peak_rss_mb,
         "edited": edited.wall,
+        "edited_peak_rss_mb": edited.peak_rss_mb,
         "edited_cpu": edited.cpu,
         "edited_search": float(search.group(1)) if search else None,
         "rerendered": int(again.group(1)) if again else None,
@@ -778,6 +779,7 @@ def cached_table(results: list[dict[str, Any]]) -> str:
         "re-rendered / rewritten",
         "nothing changed (s)",
         "cache (MB)",
+        "peak RSS, first / after edit (MB)",
     ]
     lines = [_row(head), "|" + "---:|" * len(head)]
     for result in done:
@@ -792,6 +794,7 @@ def cached_table(results: list[dict[str, Any]]) -> str:
                     f"{cached['rerendered']} / {cached['rewritten']}",
                     _number(cached["unchanged"]),
                     _number(cached["cache_mb"], 0),
+                    f"{cached['first_peak_rss_mb']:.0f} / {cached['edited_peak_rss_mb']:.0f}",
                 ]
             )
         )

@@ -140,6 +140,12 @@ def test_runner_prints_tables_at_a_tiny_size(tmp_path: Path) -> None:
         assert stage in stages
     assert "total" in stages
     assert "`techcompare --help`" in result.stdout
+    # The builds with the cache report their peak memory too (writing the cache costs some).
+    cached_header = next(line for line in lines if "first build, writing the cache" in line)
+    assert cached_header.rstrip(" |").endswith("peak RSS, first / after edit (MB)")
+    cached_row = lines[lines.index(cached_header) + 2].strip(" |").split("|")
+    first_rss, edited_rss = (float(mb) for mb in cached_row[-1].split(" / "))
+    assert first_rss > 10 and edited_rss > 10
     # The generated content is cached, and the edited technology file was restored.
     cached = tmp_path / "cache" / "c5-t4-s1" / "content"
     regenerated = generate(tmp_path / "fresh", comparisons=5, technologies=4, seed=1)

@@ -470,6 +470,23 @@ def test_top_level_positions_are_packed_and_files_with_fields_in_one_order_share
     assert PackedPositions(reordered)._index is not packed[0]._index
 
 
+def test_a_pickled_source_is_the_same_source_without_what_it_read_again() -> None:
+    """As a worker sends a Source back and the build cache keeps it."""
+    deep = _bundled_source()
+    shallow = deep.without_deep_positions()
+    assert shallow.position(("pros", 0, "text")) == deep.position(("pros", 0, "text"))
+    assert shallow._reread  # the file was read again for that deeper position
+    for source in (deep, shallow):
+        again = pickle.loads(pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL))
+        assert again == source and again.shallow == source.shallow
+        assert again.document.data is None
+        assert dict(again.document.positions) == dict(source.document.positions)
+        assert again.notes == source.notes and again.model == source.model
+        assert again._reread == []
+    again = pickle.loads(pickle.dumps(shallow))
+    assert again.position(("pros", 0, "text")) == deep.position(("pros", 0, "text"))
+
+
 def test_shallow_source_of_a_vanished_file_gives_the_enclosing_field(tmp_path: Path) -> None:
     copy = tmp_path / "graphql.yaml"
     copy.write_bytes((BUNDLED_CONTENT / "technologies" / "graphql.yaml").read_bytes())

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
 from testkit import DATABASES, REPO, build, parse_html
+
+from techcompare.site_files import SiteFilesCache
 
 BASE = "https://example.org/sub/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -102,3 +105,31 @@ def test_without_a_host_there_is_no_sitemap_or_feed(tmp_path: Path) -> None:
     assert (out / "robots.txt").read_text().count("Sitemap") == 0
     assert not (out / "sitemap.xml").exists()
     assert not (out / "feed.xml").exists()
+
+
+def test_the_cache_writes_a_file_again_only_when_what_it_says_changed() -> None:
+    cache = SiteFilesCache()
+    written: list[object] = []
+
+    def write(entries: object) -> bytes:
+        written.append(entries)
+        return repr(entries).encode()
+
+    entries = [("https://example.org/a/", "2025-01-02"), ("https://example.org/b/", None)]
+    first = cache.get("sitemap.xml", entries, write)
+    # Equal entries made again, as the next build makes them: the same file, not written.
+    again = cache.get("sitemap.xml", [tuple(entry) for entry in entries], write)
+    assert again is first and len(written) == 1
+    # Any change of what it says, even from a date to the same text, writes it again.
+    for changed in (
+        [entries[0], ("https://example.org/b/", "2025-01-03")],
+        [entries[0], ("https://example.org/b/", date(2025, 1, 3))],
+        [entries[1], entries[0]],
+        entries[:1],
+    ):
+        assert cache.get("sitemap.xml", changed, write) == repr(changed).encode()
+        assert written[-1] == changed
+    assert len(written) == 5
+    # Each file is cached on its own.
+    cache.get("feed.xml", entries, write)
+    assert len(written) == 6

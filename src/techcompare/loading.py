@@ -80,6 +80,14 @@ class Source(Generic[M]):
             self._reread.append(_positions_of(self.path) or self.document)
         return self._reread[0].position(loc)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled (sent back by a worker, kept in the build cache) as its fields, positions in
+        # place of the document and without what was read again: every object pickled is
+        # one more in the pickler's memo, and the build cache pickles 12,000 Sources at
+        # 10,000 comparisons.
+        fields = (self.path, self.display, self.slug, self.model, self.document.positions)
+        return (_unpickled_source, (*fields, self.notes, self.shallow))
+
     def without_deep_positions(self) -> Source[M]:
         """This Source with the positions of its top-level fields only (see above)."""
         top = {loc: at for loc, at in self.document.positions.items() if len(loc) <= 1}
@@ -87,40 +95,47 @@ class Source(Generic[M]):
         return Source(self.path, self.display, self.slug, self.model, document, self.notes, True)
 
 
+def _unpickled_source(
+    path: Path,
+    display: str,
+    slug: str,
+    model: Any,
+    positions: Mapping[Loc, Position],
+    notes: tuple[tuple[Loc, str], ...],
+    shallow: bool,
+) -> Source[Any]:
+    return Source(path, display, slug, model, YamlDocument(None, positions), notes, shallow)
+
+
 class PackedPositions(Mapping[Loc, Position]):
     """A few positions kept in little memory, as a loaded site keeps those of every top-level
-    field of every file: the lines and columns in one array of numbers, and the fields' index
-    shared by every file whose fields come in the same order (as a dict of tuples of their
-    own, some 45 MB of a site of 10,000 comparisons). Pickled as the fields and the numbers, and
-    shared again when unpickled."""
+    field of every file: the lines and columns in one array of numbers, and the fields (and
+    their index) shared by every file whose fields come in the same order (as a dict of
+    tuples of their own, some 45 MB of a site of 10,000 comparisons). Pickled as the shared
+    fields and the numbers' bytes, and shared again when unpickled."""
 
-    __slots__ = ("_index", "_numbers")
+    __slots__ = ("_index", "_locs", "_numbers")
 
+    _locs: tuple[Loc, ...]
     _index: dict[Loc, int]
     _numbers: array[int]
 
     def __init__(self, positions: Mapping[Loc, Position]) -> None:
-        self._index = _shared_index(tuple(positions))
+        self._locs, self._index = _shared_index(tuple(positions))
         self._numbers = array("I", [number for at in positions.values() for number in at])
 
-    @classmethod
-    def _unpickled(cls, locs: tuple[Loc, ...], numbers: array[int]) -> PackedPositions:
-        packed = cls.__new__(cls)
-        packed._index, packed._numbers = _shared_index(locs), numbers
-        return packed
-
     def __reduce__(self) -> tuple[Any, ...]:
-        return (PackedPositions._unpickled, (tuple(self._index), self._numbers))
+        return (_unpickled_positions, (self._locs, self._numbers.tobytes()))
 
     def __getitem__(self, loc: Loc) -> Position:
         i = 2 * self._index[loc]
         return (self._numbers[i], self._numbers[i + 1])
 
     def __iter__(self) -> Iterator[Loc]:
-        return iter(self._index)
+        return iter(self._locs)
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self._locs)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, PackedPositions) and self._index is other._index:
@@ -130,15 +145,23 @@ class PackedPositions(Mapping[Loc, Position]):
     __hash__ = None  # type: ignore[assignment]
 
 
-# The index of each order of fields seen: the few orders a site's files come in.
-_INDEXES: dict[tuple[Loc, ...], dict[Loc, int]] = {}
+def _unpickled_positions(locs: tuple[Loc, ...], numbers: bytes) -> PackedPositions:
+    packed = PackedPositions.__new__(PackedPositions)
+    packed._locs, packed._index = _shared_index(locs)
+    packed._numbers = array("I")
+    packed._numbers.frombytes(numbers)
+    return packed
 
 
-def _shared_index(locs: tuple[Loc, ...]) -> dict[Loc, int]:
-    index = _INDEXES.get(locs)
-    if index is None:
-        index = _INDEXES[locs] = {loc: i for i, loc in enumerate(locs)}
-    return index
+# Each order of fields seen, and its index: the few orders a site's files come in.
+_INDEXES: dict[tuple[Loc, ...], tuple[tuple[Loc, ...], dict[Loc, int]]] = {}
+
+
+def _shared_index(locs: tuple[Loc, ...]) -> tuple[tuple[Loc, ...], dict[Loc, int]]:
+    shared = _INDEXES.get(locs)
+    if shared is None:
+        shared = _INDEXES[locs] = (locs, {loc: i for i, loc in enumerate(locs)})
+    return shared
 
 
 def _positions_of(path: Path) -> YamlDocument | None:
@@ -174,15 +197,17 @@ class LoadCache:
     `Source` (the very same model objects) and its problems are reused.
     """
 
-    entries: dict[Path, tuple[tuple[int, int, int], Source[Any] | None, list[Problem]]] = field(
-        default_factory=dict
+    # Problems are kept as tuples: most files have none, and an empty tuple is one object for
+    # all (the build cache pickles every list on its own).
+    entries: dict[Path, tuple[tuple[int, int, int], Source[Any] | None, tuple[Problem, ...]]] = (
+        field(default_factory=dict)
     )
     # Content-quality warnings of one file (quality.py), with the Source and date they are for.
-    reviews: dict[Path, tuple[Source[Any], date, list[Problem]]] = field(default_factory=dict)
+    reviews: dict[Path, tuple[Source[Any], date, tuple[Problem, ...]]] = field(default_factory=dict)
     # Warnings of one comparison about its technologies' metrics (quality.py), with the Source
     # and the metrics each of its technologies reports that they are for.
     comparison_reviews: dict[
-        Path, tuple[Source[Any], tuple[frozenset[str], ...], list[Problem]]
+        Path, tuple[Source[Any], tuple[frozenset[str], ...], tuple[Problem, ...]]
     ] = field(default_factory=dict)
 
 
@@ -242,7 +267,7 @@ def _load_content(root: Path, cache: LoadCache | None, jobs: int | None) -> Load
 
 
 # What reading one file gave: its Source (None when it failed) and its problems.
-Read = tuple["Source[Any] | None", list[Problem]]
+Read = tuple["Source[Any] | None", tuple[Problem, ...]]
 Stamp = tuple[int, int, int]
 # The content being loaded, in a forked worker process (set in the parent before forking).
 _worker_content: LoadedContent | None = None
@@ -274,7 +299,7 @@ def _read_in_worker(item: tuple[Path, type[BaseModel]]) -> Read:
     path, model = item
     scratch = LoadedContent(root=_worker_content.root, real_root=_worker_content.real_root)
     source = _read_and_validate(scratch, path, model, required=False, checked=True)
-    return (source.without_deep_positions() if source else None), scratch.problems.items
+    return (source.without_deep_positions() if source else None), tuple(scratch.problems.items)
 
 
 def _content_files(content: LoadedContent, folder: str) -> list[Path]:
@@ -391,7 +416,7 @@ def _load_one(
     else:
         before = len(content.problems.items)
         source = _read_and_validate(content, path, model, required, checked=listed is not None)
-        problems = content.problems.items[before:]
+        problems = tuple(content.problems.items[before:])
         if source is not None and listed is not None:
             source = source.without_deep_positions()  # as a worker sends it back
     if content.cache is not None:
@@ -407,6 +432,8 @@ def _load_one(
             # Touched but not changed, or read again because its stamp was not trusted: the
             # very same objects, so that whatever was made from them is reused.
             source, problems = known[1], known[2]
+        if source is not None:
+            path = source.path  # one object for both: the build cache pickles each one
         content.cache.entries[path] = (stamp, source, problems)
     return source
 

@@ -152,7 +152,9 @@ def plan_pages(site: Site) -> list[PageSpec]:
     """Every page of the site with its dependencies, in a stable order."""
     base = {SITE_KEY}
     with_figures = base | {METRICS_KEY}
+    # Each key made once, shared by every page that depends on it.
     listed_techs = {slug: listing_key(technology_key(slug)) for slug in site.technologies}
+    compared_techs = {slug: compared_key(technology_key(slug)) for slug in site.technologies}
     named_techs = {slug: name_key(technology_key(slug)) for slug in site.technologies}
     listed_comparisons = {slug: listing_key(comparison_key(slug)) for slug in site.comparisons}
     members = category_members(site)
@@ -167,7 +169,7 @@ def plan_pages(site: Site) -> list[PageSpec]:
     ]
     for slug, comparison in site.comparisons.items():
         deps = with_figures | {comparison_key(slug)}
-        deps |= {compared_key(technology_key(t)) for t in comparison.technologies}
+        deps |= {compared_techs[t] for t in comparison.technologies}
         specs.append(
             PageSpec(f"{comparison_url(slug)}index.html", "comparison", slug, frozenset(deps))
         )
@@ -183,7 +185,7 @@ def plan_pages(site: Site) -> list[PageSpec]:
             PageSpec(f"{technology_url(slug)}index.html", "technology", slug, frozenset(deps))
         )
     for pair in generated_pairs(site):
-        deps = with_figures | {compared_key(technology_key(t)) for t in (pair.first, pair.second)}
+        deps = with_figures | {compared_techs[pair.first], compared_techs[pair.second]}
         specs.append(
             PageSpec(
                 f"{comparison_url(pair.slug)}index.html", "generated", pair.slug, frozenset(deps)

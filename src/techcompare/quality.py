@@ -50,7 +50,7 @@ def _cached_comparison_warnings(
     before = len(content.problems.items)
     _comparison_warnings(content, source, reported_by)
     if cache is not None:
-        cache[source.path] = (source, key, content.problems.items[before:])
+        cache[source.path] = (source, key, tuple(content.problems.items[before:]))
 
 
 def _file_warnings(content: LoadedContent, source: Source[Any], today: date) -> None:
@@ -67,7 +67,7 @@ def _file_warnings(content: LoadedContent, source: Source[Any], today: date) -> 
     if isinstance(source.model, Technology):
         _technology_warnings(content, source, today)
     if cache is not None:
-        cache[source.path] = (source, today, content.problems.items[before:])
+        cache[source.path] = (source, today, tuple(content.problems.items[before:]))
 
 
 def _warn(content: LoadedContent, source: Source[Any], loc: Loc, msg: str) -> None:
