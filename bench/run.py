@@ -79,7 +79,8 @@ SUMMARY_COLUMNS = (
 # imported, so moving a function between modules does not lose its stage. Other functions
 # that `build.py` imports from the package are timed under their own name.
 KNOWN_STAGES: dict[str, str] = {
-    "read_yaml_file": "YAML parse",
+    "read_yaml_bytes": "YAML parse",
+    "parse_yaml": "YAML parse",
     "load_content": "validate (pydantic)",
     "resolve_site": "resolve references",
     "check_quality": "quality warnings",

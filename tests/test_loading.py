@@ -6,19 +6,22 @@ the problem: file, line, column, field path and a message that says what was exp
 
 from __future__ import annotations
 
+import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from testkit import BUNDLED_CONTENT, DATABASES, edit, locate, only_problem, shown
+from testkit import BUNDLED_CONTENT, DATABASES, copy_site, edit, locate, only_problem, shown
 
 from techcompare import loading
 from techcompare.loading import (
+    LoadCache,
     LoadedContent,
     PackedPositions,
     Source,
     _read_and_validate,
+    file_stamp,
     load_content,
 )
 from techcompare.models import Technology
@@ -496,3 +499,47 @@ def test_shallow_source_of_a_vanished_file_gives_the_enclosing_field(tmp_path: P
     shallow = source.without_deep_positions()
     copy.unlink()
     assert shallow.position(("benchmarks", 0, "metric")) == source.position(("benchmarks",))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_whose_stamp_changed_but_not_its_bytes_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """Touched, copied over or checked out again: the cache hands back the very same Source
+    (so nothing made from it is made again), whether the files are read in workers or not."""
+    monkeypatch.setattr(loading, "PARALLEL_MIN_FILES", 1)
+    root = copy_site(tmp_path)
+    cache = LoadCache()
+    first = load_content(root, cache, jobs=jobs)
+    read: list[object] = []  # texts parsed here, and files sent to workers
+    real_parse, real_fork_map = loading.parse_yaml, loading.fork_map
+    monkeypatch.setattr(loading, "parse_yaml", lambda text: read.append(text) or real_parse(text))
+    monkeypatch.setattr(
+        loading,
+        "fork_map",
+        lambda work, items, jobs: read.extend(items) or real_fork_map(work, items, jobs),
+    )
+    touched = root / "technologies/postgresql.yaml"
+    info = touched.stat()
+    os.utime(touched, ns=(info.st_atime_ns, info.st_mtime_ns + 10**9))
+    copied = root / "comparisons/postgresql-vs-sqlite.yaml"
+    data = copied.read_bytes()
+    copied.unlink()
+    copied.write_bytes(data)  # a new inode and modification time
+    assert file_stamp(copied) != cache.entries[copied][0]
+
+    second = load_content(root, cache, jobs=jobs)
+
+    assert read == []
+    assert second.technologies["postgresql"] is first.technologies["postgresql"]
+    assert second.comparisons["postgresql-vs-sqlite"] is first.comparisons["postgresql-vs-sqlite"]
+    # The new stamps are kept: the next load does not even read the bytes.
+    assert cache.entries[touched][0] == file_stamp(touched)
+    assert cache.entries[copied][0] == file_stamp(copied)
+
+    edit(touched, "name: PostgreSQL", "name: Postgres")
+    third = load_content(root, cache, jobs=jobs)
+
+    assert third.technologies["postgresql"].model.name == "Postgres"
+    assert third.comparisons["postgresql-vs-sqlite"] is first.comparisons["postgresql-vs-sqlite"]
+    assert len(read) == 1

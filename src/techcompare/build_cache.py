@@ -15,8 +15,9 @@ copy of the output made of hard links, indexes the site for search again, and sw
 into place as a full build does: a failure leaves the previous site and its cache as they were.
 
 A file changed within `RACY_SECONDS` before a build may change again without its modification
-time moving (coarse file-system clocks): the cache does not trust those files' stamps, and the
-next build reads them again and treats them as changed.
+time moving (coarse file-system clocks): the cache does not trust those files' stamps. The next
+build compares their bytes with a digest of those they were read from (as for any file whose
+stamp changed, `loading.py`), and reads again the ones that changed.
 
 The file is written so that writing and reading it takes little memory beyond the builder's:
 each technology is pickled on its own before the builder, which refers to them (pickled

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import os
 import re
 from array import array
@@ -37,7 +38,16 @@ from .models import (
 from .packed import PackedComparison
 from .parallel import fork_map
 from .problems import Problem, Problems
-from .yaml_source import Loc, Position, YamlDocument, YamlError, read_yaml_file
+from .yaml_source import (
+    Loc,
+    Position,
+    YamlDocument,
+    YamlError,
+    decode_text,
+    parse_yaml,
+    read_yaml_bytes,
+    read_yaml_file,
+)
 
 M = TypeVar("M")
 
@@ -70,6 +80,10 @@ class Source(Generic[M]):
     notes: tuple[tuple[Loc, str], ...] = ()
     # Whether `document` holds the positions of the top-level fields only.
     shallow: bool = False
+    # A digest of the bytes it was read from (`content_digest`): a file whose stamp changed
+    # but whose bytes did not (copied, checked out, touched) is not read again. Not compared:
+    # a Source read from other bytes that is equal to this one is used in its place.
+    digest: bytes = field(default=b"", compare=False, repr=False)
     # The positions of every value, once read again for a shallow Source (by `position`).
     _reread: list[YamlDocument] = field(default_factory=list, compare=False, repr=False)
 
@@ -86,13 +100,14 @@ class Source(Generic[M]):
         # one more in the pickler's memo, and the build cache pickles 12,000 Sources at
         # 10,000 comparisons.
         fields = (self.path, self.display, self.slug, self.model, self.document.positions)
-        return (_unpickled_source, (*fields, self.notes, self.shallow))
+        return (_unpickled_source, (*fields, self.notes, self.shallow, self.digest))
 
     def without_deep_positions(self) -> Source[M]:
         """This Source with the positions of its top-level fields only (see above)."""
         top = {loc: at for loc, at in self.document.positions.items() if len(loc) <= 1}
         document = YamlDocument(None, PackedPositions(top))
-        return Source(self.path, self.display, self.slug, self.model, document, self.notes, True)
+        fields = (self.path, self.display, self.slug, self.model, document, self.notes)
+        return Source(*fields, shallow=True, digest=self.digest)
 
 
 def _unpickled_source(
@@ -103,8 +118,14 @@ def _unpickled_source(
     positions: Mapping[Loc, Position],
     notes: tuple[tuple[Loc, str], ...],
     shallow: bool,
+    digest: bytes,
 ) -> Source[Any]:
-    return Source(path, display, slug, model, YamlDocument(None, positions), notes, shallow)
+    document = YamlDocument(None, positions)
+    return Source(path, display, slug, model, document, notes, shallow, digest)
+
+
+def content_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 class PackedPositions(Mapping[Loc, Position]):
@@ -279,18 +300,27 @@ def _read_in_parallel(
     stamps: dict[Path, Stamp | None],
     jobs: int,
 ) -> dict[Path, Read]:
-    """Read the `files` that are not in the cache in `jobs` forked processes, when there are
-    enough of them to be worth it; the rest are read one by one as they come."""
-    todo = [(path, model) for path, model in files if _cached(content, path, stamps[path]) is None]
+    """What the cache holds for the `files` whose stamps changed but whose bytes did not,
+    and the others not in the cache read in `jobs` forked processes, when there are enough
+    of them to be worth it; the rest are read one by one as they come."""
+    reads, todo = {}, []
+    for path, model in files:
+        if _cached(content, path, stamps[path]) is None:
+            same = _same_bytes(content, path)
+            if same is not None:
+                reads[path] = same
+            else:
+                todo.append((path, model))
     if jobs < 2 or len(todo) < PARALLEL_MIN_FILES:
-        return {}
+        return reads
     global _worker_content
     _worker_content = content
     try:
         results = fork_map(_read_in_worker, todo, jobs)
     finally:
         _worker_content = None
-    return {path: read for (path, _), read in zip(todo, results, strict=True)}
+    reads.update((path, read) for (path, _), read in zip(todo, results, strict=True))
+    return reads
 
 
 def _read_in_worker(item: tuple[Path, type[BaseModel]]) -> Read:
@@ -393,6 +423,19 @@ def _cached(content: LoadedContent, path: Path, stamp: Stamp | None) -> Read | N
     return cached[1], cached[2]
 
 
+def _same_bytes(content: LoadedContent, path: Path) -> Read | None:
+    """What the cache holds for `path`, when the file's bytes are still those its Source was
+    read from (its stamp changed, or was not trusted: see `build_cache.RACY_SECONDS`)."""
+    cached = content.cache.entries.get(path) if content.cache is not None else None
+    if cached is None or cached[1] is None or not cached[1].digest:
+        return None
+    try:
+        data = read_yaml_bytes(path)
+    except (OSError, YamlError):
+        return None  # read as a changed file, which reports it
+    return (cached[1], cached[2]) if content_digest(data) == cached[1].digest else None
+
+
 def _load_one(
     content: LoadedContent,
     path: Path,
@@ -401,8 +444,9 @@ def _load_one(
     listed: tuple[Stamp | None, Read | None] | None = None,
 ) -> Source[Any] | None:
     """Load one file: from the cache when the file has not changed since last time, else as
-    a worker process read it, else read it now. `listed`: the file was found by
-    `_content_files` (so it is known to be readable), with its stamp and what a worker read.
+    a worker process read it (or the cache held it, its bytes unchanged), else read it now.
+    `listed`: the file was found by `_content_files` (so it is known to be readable), with
+    its stamp and what was read.
     """
     stamp, done = listed if listed is not None else (file_stamp(path), None)
     cached = _cached(content, path, stamp)
@@ -455,7 +499,8 @@ def _read_and_validate(
         if not _readable_content_file(content, path, shown):
             return None
     try:
-        document = read_yaml_file(path)
+        data = read_yaml_bytes(path)
+        document = parse_yaml(decode_text(data))
     except YamlError as exc:
         content.problems.add(shown, exc.line, exc.column, "", exc.message)
         return None
@@ -493,7 +538,7 @@ def _read_and_validate(
         kept = PackedComparison.of(instance)
     positions = YamlDocument(None, document.positions)
     notes = file_notes(document.data, instance)
-    return Source(path, shown, path.stem, kept, positions, notes)
+    return Source(path, shown, path.stem, kept, positions, notes, digest=content_digest(data))
 
 
 def describe_validation_error(error: Any, model: type[BaseModel]) -> tuple[Loc, str]:

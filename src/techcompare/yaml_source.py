@@ -129,12 +129,17 @@ def decode_text(raw: bytes) -> str:
 
 def read_yaml_file(path: Path) -> YamlDocument:
     """Read `path` into a YamlDocument, or raise YamlError."""
+    return parse_yaml(decode_text(read_yaml_bytes(path)))
+
+
+def read_yaml_bytes(path: Path) -> bytes:
+    """The bytes of `path`, or YamlError when there are too many for a content file."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise YamlError(
             f"the file is {size:,} bytes; content files may be at most {MAX_FILE_BYTES:,} bytes"
         )
-    return parse_yaml(decode_text(path.read_bytes()))
+    return path.read_bytes()
 
 
 def parse_yaml(text: str) -> YamlDocument:
