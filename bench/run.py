@@ -80,6 +80,7 @@ SUMMARY_COLUMNS = (
 # that `build.py` imports from the package are timed under their own name.
 KNOWN_STAGES: dict[str, str] = {
     "read_yaml_bytes": "YAML parse",
+    "decode_text": "YAML parse",
     "parse_yaml": "YAML parse",
     "load_content": "validate (pydantic)",
     "resolve_site": "resolve references",

@@ -269,7 +269,7 @@ def _load_content(root: Path, cache: LoadCache | None, jobs: int | None) -> Load
     # Each stamp is taken before the file is read, so a change made while it is read is
     # seen next time.
     stamps = {path: file_stamp(path) for path, _ in files}
-    read = _read_in_parallel(content, files, stamps, jobs or os.cpu_count() or 1)
+    read = _read_changed(content, files, stamps, jobs or os.cpu_count() or 1)
     for path in technologies:
         content.technology_files.add(path.stem)
         tech = _load_one(content, path, Technology, listed=(stamps[path], read.get(path)))
@@ -294,7 +294,7 @@ Stamp = tuple[int, int, int]
 _worker_content: LoadedContent | None = None
 
 
-def _read_in_parallel(
+def _read_changed(
     content: LoadedContent,
     files: list[tuple[Path, type[BaseModel]]],
     stamps: dict[Path, Stamp | None],
