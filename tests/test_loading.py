@@ -538,8 +538,15 @@ def test_a_file_whose_stamp_changed_but_not_its_bytes_is_not_read_again(
     assert cache.entries[copied][0] == file_stamp(copied)
 
     edit(touched, "name: PostgreSQL", "name: Postgres")
+    bytes_read: list[Path] = []  # by this process: a worker's reads are not seen here
+    real_read_bytes = loading.read_yaml_bytes
+    monkeypatch.setattr(
+        loading, "read_yaml_bytes", lambda path: bytes_read.append(path) or real_read_bytes(path)
+    )
     third = load_content(root, cache, jobs=jobs)
 
     assert third.technologies["postgresql"].model.name == "Postgres"
     assert third.comparisons["postgresql-vs-sqlite"] is first.comparisons["postgresql-vs-sqlite"]
     assert len(read) == 1
+    # Of another size, so not read to compare its bytes: only to parse it, here or in a worker.
+    assert bytes_read.count(touched) == (1 if jobs == 1 else 0)

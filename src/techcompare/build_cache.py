@@ -54,7 +54,14 @@ from typing import Any, BinaryIO
 from . import __version__
 from .api_export import Piece, PieceStore, StoredPiece
 from .build import BuildOptions, BuildReport, SiteBuilder
-from .loading import COMPARISONS_DIR, METRICS_FILE, SITE_FILE, TECHNOLOGIES_DIR, file_stamp
+from .loading import (
+    COMPARISONS_DIR,
+    METRICS_FILE,
+    SITE_FILE,
+    TECHNOLOGIES_DIR,
+    file_stamp,
+    untrusted,
+)
 from .models import Model, Technology, shared_fields_set, unpickle_model
 from .output import process_running, staged_output
 from .packed import PackedComparison
@@ -80,7 +87,7 @@ DEPENDENCIES = (
     "rjsmin",
     "pagefind-bin",
 )
-# A stamp no file has: the file is read again and counts as changed.
+# A stamp no file or folder has: it counts as changed (a file keeps its size, `untrusted`).
 UNTRUSTED = (-1, -1, -1)
 
 Stamps = dict[str, tuple[int, int, int]]
@@ -310,7 +317,7 @@ def _save(
     entries = builder.load_cache.entries
     for read, (stamp, source, problems) in list(entries.items()):
         if stamp[0] >= trusted_before:
-            entries[read] = (UNTRUSTED, source, problems)
+            entries[read] = (untrusted(stamp), source, problems)
     content = {str(read): stamp for read, (stamp, _, _) in entries.items()}
     folders = {
         folder: UNTRUSTED if stamp[0] >= trusted_before else stamp

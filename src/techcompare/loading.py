@@ -306,7 +306,7 @@ def _read_changed(
     reads, todo = {}, []
     for path, model in files:
         if _cached(content, path, stamps[path]) is None:
-            same = _same_bytes(content, path)
+            same = _same_bytes(content, path, stamps[path])
             if same is not None:
                 reads[path] = same
             else:
@@ -405,6 +405,12 @@ def _display(root: Path, path: Path) -> str:
     return str(path)
 
 
+def untrusted(stamp: Stamp) -> Stamp:
+    """A stamp no file has, with the size of `stamp`: the file counts as changed, but is not
+    parsed again while its bytes are the same (`_same_bytes`)."""
+    return (-1, stamp[1], -1)
+
+
 def file_stamp(path: Path) -> tuple[int, int, int] | None:
     try:
         info = path.stat()
@@ -423,11 +429,14 @@ def _cached(content: LoadedContent, path: Path, stamp: Stamp | None) -> Read | N
     return cached[1], cached[2]
 
 
-def _same_bytes(content: LoadedContent, path: Path) -> Read | None:
+def _same_bytes(content: LoadedContent, path: Path, stamp: Stamp | None) -> Read | None:
     """What the cache holds for `path`, when the file's bytes are still those its Source was
-    read from (its stamp changed, or was not trusted: see `build_cache.RACY_SECONDS`)."""
+    read from (its stamp changed, or was not trusted: see `build_cache.RACY_SECONDS`). A file
+    of another size is not read to tell."""
     cached = content.cache.entries.get(path) if content.cache is not None else None
     if cached is None or cached[1] is None or not cached[1].digest:
+        return None
+    if stamp is None or stamp[1] != cached[0][1]:
         return None
     try:
         data = read_yaml_bytes(path)
