@@ -8,7 +8,9 @@ which mistake it makes.
 
 from __future__ import annotations
 
+import gzip
 import html
+import json
 import shutil
 import sys
 import time
@@ -299,6 +301,32 @@ def fields_sets(models: list[BaseModel]) -> list[set[str]]:
         elif isinstance(item, (list, tuple, dict)):
             todo += item.values() if isinstance(item, dict) else item
     return found
+
+
+def bundles(index: Path) -> list[Path]:
+    """The bundles of a search index (`pagefind/`), in order: the first, then those it
+    merges."""
+    merged = json.loads((index / "shards.json").read_text())["merge"]
+    return [index, *(index / name for name in merged)]
+
+
+def bundle_records(bundle: Path) -> list[dict[str, object]]:
+    """What one bundle of a search index holds for each page: its fragments."""
+    records = []
+    for fragment in sorted((bundle / "fragment").iterdir()):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        records.append(json.loads(data))
+    return records
+
+
+def bundle_holding(index: Path, page: str) -> str:
+    """The folder of the bundle of `index` that holds `page` (by path in the site), relative
+    to `index`: "" for the first bundle, "shard-<n>/" for the others."""
+    url = "/" + page.removesuffix("index.html")
+    for number, bundle in enumerate(bundles(index)):
+        if any(record["url"] == url for record in bundle_records(bundle)):
+            return "" if number == 0 else f"shard-{number}/"
+    raise AssertionError(f"no bundle of {index} holds {page}")
 
 
 # The module name `conftest` is not unique: once tests/browser/ has a conftest.py of its own,

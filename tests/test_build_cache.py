@@ -11,7 +11,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from testkit import TODAY, copy_site, edit, fields_sets, neighbours, tree
+from testkit import (
+    TODAY,
+    bundle_holding,
+    bundles,
+    copy_site,
+    edit,
+    fields_sets,
+    neighbours,
+    tree,
+)
 
 from techcompare import build_cache, search_index
 from techcompare.api_export import StoredPiece
@@ -98,9 +107,9 @@ def test_an_edit_rewrites_exactly_the_pages_that_show_it(content: Path, tmp_path
 def test_an_edit_indexes_again_only_the_search_shard_of_the_page_it_changes(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Five indexed pages in shards of two: postgresql's page is in the first shard, with
-    # the databases category; its comparison leaves the overview out of the index.
-    monkeypatch.setattr(search_index, "SHARD_PAGES", 2)
+    # Five indexed pages in shards of one: four bundles (two pages share a shard). The
+    # postgresql comparison leaves the overview out of the index, so the edit changes one.
+    monkeypatch.setattr(search_index, "SHARD_PAGES", 1)
     out = tmp_path / "site"
     cached_build(content, out)
     linked = inodes(out)
@@ -111,14 +120,18 @@ def test_an_edit_indexes_again_only_the_search_shard_of_the_page_it_changes(
     cached_build(content, out)
 
     after = inodes(out)
+    assert len(bundles(out / "pagefind")) == 4
+    shard = "pagefind/" + bundle_holding(out / "pagefind", "technologies/postgresql/index.html")
     index = [p for p in after if p.startswith("pagefind/")]
-    assert any(p.startswith("pagefind/shard-2/") for p in index)
     new = {p for p in index if linked.get(p) != after[p]}
-    # The first bundle is new (its entry, fragments and word index), the other shards are
+    # The page's bundle is new (its entry, fragments and word index); the other bundles are
     # the very same files, and the site is the one a clean build makes.
-    assert "pagefind/pagefind-entry.json" in new
-    assert any(p.startswith("pagefind/fragment/") for p in new)
-    assert not any(p.startswith(("pagefind/shard-1/", "pagefind/shard-2/")) for p in new)
+    in_shard = {p for p in index if p.startswith(shard)}
+    if shard == "pagefind/":
+        in_shard = {p for p in in_shard if not p.startswith("pagefind/shard-")}
+    assert f"{shard}pagefind-entry.json" in new
+    assert any(p.startswith(f"{shard}fragment/") for p in new)
+    assert new - in_shard <= {"pagefind/shards.json"}
     assert_same_as_clean_build(content, out, tmp_path)
 
 

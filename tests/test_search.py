@@ -9,7 +9,19 @@ import stat
 from pathlib import Path
 
 import pytest
-from testkit import DATABASES, TODAY, Element, build, copy_site, edit, parse_html, tree
+from testkit import (
+    DATABASES,
+    TODAY,
+    Element,
+    build,
+    bundle_holding,
+    bundle_records,
+    bundles,
+    copy_site,
+    edit,
+    parse_html,
+    tree,
+)
 
 from techcompare import search_index
 from techcompare.build import BuildOptions, SiteBuilder
@@ -161,16 +173,7 @@ def test_a_site_that_fits_in_one_shard_has_one_bundle(site: Path) -> None:
 # --- an index in shards -------------------------------------------------------------------
 
 
-def bundle_records(bundle: Path) -> list[dict[str, object]]:
-    """What one bundle of the index holds for each page (see `indexed_records`)."""
-    records = []
-    for fragment in sorted((bundle / "fragment").iterdir()):
-        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
-        records.append(json.loads(data))
-    return records
-
-
-def sharded_copy(site: Path, target: Path, jobs: int = 2, shard_pages: int = 2) -> Path:
+def sharded_copy(site: Path, target: Path, jobs: int = 2, shard_pages: int = 1) -> Path:
     copy = copy_tree(site, target)
     shutil.rmtree(copy / "pagefind")
     search_index.write_search_index(copy, jobs=jobs, shard_pages=shard_pages)
@@ -180,12 +183,20 @@ def sharded_copy(site: Path, target: Path, jobs: int = 2, shard_pages: int = 2) 
 def test_a_larger_site_is_indexed_in_shards_dealt_out_by_path(site: Path, tmp_path: Path) -> None:
     copy = sharded_copy(site, tmp_path / "site")
     bundle = copy / "pagefind"
-    assert json.loads((bundle / "shards.json").read_text()) == {"merge": ["shard-1/", "shard-2/"]}
-    indexed = sorted("/" + path.removesuffix("index.html") for path in INDEXED)
-    shards = [bundle, bundle / "shard-1", bundle / "shard-2"]
+    # Five indexed pages in shards of one: five shards by the hash of each page's path, of
+    # which this site fills four (two of its pages share one), in order of shard.
+    by_shard: dict[int, list[str]] = {}
+    for path in sorted(INDEXED):
+        url = "/" + path.removesuffix("index.html")
+        by_shard.setdefault(search_index.shard_of(path, 5), []).append(url)
+    expected = [by_shard[number] for number in sorted(by_shard)]
+    assert len(expected) == 4
+    assert json.loads((bundle / "shards.json").read_text()) == {
+        "merge": ["shard-1/", "shard-2/", "shard-3/"]
+    }
+    shards = bundles(bundle)
     urls = [[str(r["url"]) for r in bundle_records(shard)] for shard in shards]
-    # Five indexed pages in shards of at most two: three shards, the pages dealt out in turn.
-    assert [sorted(u) for u in urls] == [indexed[0::3], indexed[1::3], indexed[2::3]]
+    assert [sorted(u) for u in urls] == expected
     for shard, shard_urls in zip(shards, urls, strict=True):
         entry = json.loads((shard / "pagefind-entry.json").read_text())
         assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(shard_urls)
@@ -210,7 +221,7 @@ def test_two_sharded_index_runs_give_identical_files(
     monkeypatch.setattr(search_index, "PARALLEL_MIN_COPIES", 1)  # copies made in workers too
     first = tree(sharded_copy(site, tmp_path / "first", jobs=2) / "pagefind")
     second = tree(sharded_copy(site, tmp_path / "second", jobs=jobs) / "pagefind")
-    assert any(path.startswith("shard-2/") for path in first)
+    assert any(path.startswith("shard-3/") for path in first)
     assert first == second
 
 
@@ -226,8 +237,8 @@ def test_pages_without_any_body_marker_are_all_indexed_in_shards(tmp_path: Path)
             "</html>"
         )
     search_index.write_search_index(site, jobs=2, shard_pages=2)
-    bundle = site / "pagefind"
-    shards = [bundle, *(bundle / path for path in ["shard-1", "shard-2"])]
+    shards = bundles(site / "pagefind")
+    assert len(shards) > 1
     urls = sorted(str(r["url"]) for shard in shards for r in bundle_records(shard))
     assert urls == [f"/page-{number}/" for number in range(5)]
 
@@ -361,9 +372,9 @@ def test_a_refresh_of_a_sharded_index_indexes_in_shards_again(site: Path, tmp_pa
     copy = sharded_copy(site, tmp_path / "site")
     page = copy / "technologies/sqlite/index.html"
     page.write_text(page.read_text().replace("self-contained", "zeppelin-grade"))
-    assert refresh_search_index(copy, enabled=True, jobs=2, shard_pages=2).changed is True
-    bundle = copy / "pagefind"
-    shards = [bundle, bundle / "shard-1", bundle / "shard-2"]
+    assert refresh_search_index(copy, enabled=True, jobs=2, shard_pages=1).changed is True
+    shards = bundles(copy / "pagefind")
+    assert len(shards) == 4
     contents = " ".join(str(r["content"]) for shard in shards for r in bundle_records(shard))
     assert "zeppelin-grade" in contents
     assert [p.name for p in copy.iterdir() if p.name.startswith(".pagefind")] == []
@@ -376,8 +387,7 @@ def file_ids(folder: Path) -> dict[str, int]:
 
 
 def edited_sqlite_page(copy: Path) -> str:
-    """Change a word of the sqlite page, indexed in shard 1 of a site in shards of two pages
-    (`categories/embedded/` and `technologies/sqlite/`); return its path in the site."""
+    """Change a word of the sqlite page; return its path in the site."""
     page = "technologies/sqlite/index.html"
     path = copy / page
     path.write_text(path.read_text().replace("self-contained", "zeppelin-grade"))
@@ -389,27 +399,30 @@ def test_a_refresh_indexes_again_only_the_shard_whose_page_changed(
 ) -> None:
     copy = copy_tree(site, tmp_path / "site")
     shutil.rmtree(copy / "pagefind")
-    record = search_index.write_search_index(copy, jobs=2, shard_pages=2)
+    record = search_index.write_search_index(copy, jobs=2, shard_pages=1)
+    assert len(bundles(copy / "pagefind")) == 4
     before = file_ids(copy / "pagefind")
     page = edited_sqlite_page(copy)
+    shard = bundle_holding(copy / "pagefind", page)
+    assert shard, "the sqlite page is in a merged bundle"
 
     refresh = refresh_search_index(
-        copy, enabled=True, jobs=2, shard_pages=2, record=record, changed=[page]
+        copy, enabled=True, jobs=2, shard_pages=1, record=record, changed=[page]
     )
 
     assert refresh.changed is True and refresh.record is not None
     after = file_ids(copy / "pagefind")
     kept = {path for path in after if before.get(path) == after[path]}
-    # Shards 0 and 2 (the first one's browser code included) are the very same files ...
-    assert {path for path in after if not path.startswith("shard-1/")} - kept == {"shards.json"}
-    # ... shard 1 is new, and holds the edit.
-    assert not any(path.startswith("shard-1/") for path in kept)
-    contents = " ".join(str(r["content"]) for r in bundle_records(copy / "pagefind/shard-1"))
+    # The other shards (the first one's browser code included) are the very same files ...
+    assert {path for path in after if not path.startswith(shard)} - kept == {"shards.json"}
+    # ... the sqlite page's shard is new, and holds the edit.
+    assert not any(path.startswith(shard) for path in kept)
+    contents = " ".join(str(r["content"]) for r in bundle_records(copy / "pagefind" / shard))
     assert "zeppelin-grade" in contents
     # The index is the one indexing the whole site again gives, and so is its record.
     clean = copy_tree(copy, tmp_path / "clean")
     shutil.rmtree(clean / "pagefind")
-    assert refresh.record == search_index.write_search_index(clean, jobs=2, shard_pages=2)
+    assert refresh.record == search_index.write_search_index(clean, jobs=2, shard_pages=1)
     assert tree(copy / "pagefind") == tree(clean / "pagefind")
 
 
@@ -450,14 +463,26 @@ def test_pages_changed_while_the_index_was_kept_are_indexed_by_the_next_refresh(
         copy, enabled=True, jobs=2, shard_pages=2, record=kept.record, changed=[]
     )
     assert refresh.changed is True
-    contents = " ".join(str(r["content"]) for r in bundle_records(copy / "pagefind/shard-1"))
-    assert "zeppelin-grade" in contents
+    index = copy / "pagefind"
+    records = bundle_records(index / bundle_holding(index, page))
+    assert "zeppelin-grade" in " ".join(str(r["content"]) for r in records)
 
 
-def test_a_page_added_deals_the_shards_out_again(site: Path, tmp_path: Path) -> None:
+def in_bundle(path: str, folder: str) -> bool:
+    """Whether the file at `path` in an index is part of the bundle in `folder` (see
+    `bundle_holding`): the first bundle's files are those outside the merged ones."""
+    if folder:
+        return path.startswith(folder)
+    return not path.startswith("shard-") and path != "shards.json"
+
+
+def test_a_page_added_indexes_again_only_the_shard_it_joins(site: Path, tmp_path: Path) -> None:
+    """A page's shard depends on its own path only: adding a page changes its shard alone
+    (when the number of shards stays the same: three for five or six pages of two a shard)."""
     copy = copy_tree(site, tmp_path / "site")
     shutil.rmtree(copy / "pagefind")
     record = search_index.write_search_index(copy, jobs=2, shard_pages=2)
+    before = file_ids(copy / "pagefind")
     added = copy / "technologies/aardvark/index.html"
     added.parent.mkdir()
     added.write_text((copy / "technologies/sqlite/index.html").read_text())
@@ -466,6 +491,16 @@ def test_a_page_added_deals_the_shards_out_again(site: Path, tmp_path: Path) -> 
         copy, enabled=True, jobs=2, shard_pages=2, record=record, changed=[page]
     )
     assert refresh.record is not None and refresh.record.shards != record.shards
+    joined = [shard for shard in refresh.record.shards if page in shard]
+    others = [shard for shard in refresh.record.shards if page not in shard]
+    assert len(joined) == 1 and others and all(shard in record.shards for shard in others)
+    # The bundles of the shards the page did not join are the very same files.
+    index = copy / "pagefind"
+    after = file_ids(index)
+    for shard in others:
+        folder = bundle_holding(index, shard[0])
+        held = [path for path in after if in_bundle(path, folder)]
+        assert held and all(before.get(path) == after[path] for path in held), folder
     clean = copy_tree(copy, tmp_path / "clean")
     shutil.rmtree(clean / "pagefind")
     search_index.write_search_index(clean, jobs=2, shard_pages=2)

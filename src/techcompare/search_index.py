@@ -26,19 +26,25 @@ reads excluded parts before it drops them, so the pages it reads are copies with
 cut out beforehand (`search_copy`): a comparison page's copy is a third of the page, and the
 index is the same.
 
-So a large site is indexed in shards: its indexed pages are dealt out, in order of path, to
-shards of at most `SHARD_PAGES` pages, and Pagefind indexes each shard into a bundle of its
-own, as many at a time as there are jobs. Memory is then bounded by the shards running at once
-rather than by the site, and the shards use every core. The first shard's bundle is
-`pagefind/` itself, with Pagefind's browser code; the others are `pagefind/shard-<n>/`, index
-files only, and `pagefind/shards.json` lists them (an empty list for a site of one bundle).
-The search page merges them into one search with Pagefind's `mergeIndex`, which finds the
-same pages as a single index would and ranks them together by score. A score weighs a word by
-how rare it is in its own bundle, so pages are dealt out in turn, not in runs of neighbouring
-paths: every shard holds the same mix of pages, and its word statistics come close to the
-whole site's. Close, not equal: pages of nearly the same score (on the benchmark site, a
-technology's page and its comparisons for the technology's name, within 3 %) can come in
-another order than with a single index.
+So a large site is indexed in shards: its indexed pages are dealt out to about
+`SHARD_PAGES` pages a shard, and Pagefind indexes each shard into a bundle of its own, as many
+at a time as there are jobs. Memory is then bounded by the shards running at once rather than
+by the site, and the shards use every core. The first shard's bundle is `pagefind/` itself,
+with Pagefind's browser code; the others are `pagefind/shard-<n>/`, index files only, and
+`pagefind/shards.json` lists them (an empty list for a site of one bundle). The search page
+merges them into one search with Pagefind's `mergeIndex`, which finds the same pages as a
+single index would and ranks them together by score.
+
+A page's shard is given by a hash of its path (`shard_of`), not by its place among the
+others: adding or removing a page changes only its own shard (unless the number of shards
+changes with it), so a cached build after a comparison is added indexes again the few shards
+whose pages changed instead of all of them. A score weighs a word by how rare it is in its
+own bundle, and a hash deals pages out at random, not in runs of neighbouring paths: every
+shard holds the same mix of pages, and its word statistics come close to the whole site's.
+Close, not equal: pages of nearly the same score (on the benchmark site, a technology's page
+and its comparisons for the technology's name, within 3 %) can come in another order than
+with a single index. Shards differ in size by a few percent at scale (by chance, as with any
+hash), more on a small site.
 
 A bundle depends only on its own shard's pages, so a rebuild indexes again only the shards
 whose pages' search copies changed and keeps the other bundles as they are (`IndexRecord`
@@ -166,7 +172,7 @@ def _contents(html: bytes, start: int, tag: bytes) -> tuple[int, int]:
 # not stall a build for ever. The limit holds for each shard.
 TIMEOUT_SECONDS = 600
 
-# Pages per shard at most. Pagefind holds about 0.55 MB a page of the benchmark site until it
+# Pages per shard, on average. Pagefind holds about 0.55 MB a page of the benchmark site until it
 # writes the index (226 MB for 417 pages), so two shards at a time, one per core of a 2-core
 # machine, stay under 500 MB however large the site (memory grows with the jobs, not the
 # site). Smaller shards save little more: each is a Pagefind run and a bundle that the search
@@ -219,7 +225,7 @@ class Refresh(NamedTuple):
 def write_search_index(
     site_dir: Path, jobs: int | None = None, shard_pages: int | None = None
 ) -> IndexRecord:
-    """Index the HTML pages under `site_dir` into `site_dir/pagefind/`, in shards of at most
+    """Index the HTML pages under `site_dir` into `site_dir/pagefind/`, in shards of about
     `shard_pages` pages (default `SHARD_PAGES`), `jobs` of them at a time (default: one per
     core); return the record of what the index was made from.
 
@@ -323,9 +329,19 @@ def _plan_index(
     # Pagefind's own rule: every page when none marks its body (a shard must not change it).
     indexed = sorted([page for page in pages if markers[page]] or pages)
     count = max(1, math.ceil(len(indexed) / shard_pages))
-    # In turn, so that every shard has the same mix of pages (see the module docstring).
-    shards = tuple(tuple(indexed[first::count]) for first in range(count))
+    dealt: list[list[str]] = [[] for _ in range(count)]
+    for page in indexed:
+        dealt[shard_of(page, count)].append(page)
+    # A small site's hash may leave a shard empty: it is left out, not indexed empty.
+    shards = tuple(tuple(shard) for shard in dealt if shard) or ((),)
     return _IndexPlan(shards, markers, known, previous)
+
+
+def shard_of(page: str, count: int) -> int:
+    """Which of `count` shards the page at path `page` (in the site) goes to: the same for
+    the same path and count, whatever other pages the site has (see the module docstring)."""
+    digest = hashlib.blake2b(page.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % count
 
 
 def _index_site(
@@ -358,24 +374,29 @@ def _index_site(
         _write_search_copies(site_dir, work, rest, where, jobs)
         bundles = {number: work / f"bundle-{number}" for number in again}
         _run_pagefinds([(work / f"site-{n}", bundle) for n, bundle in bundles.items()], jobs)
-        _gather_bundles(site_dir / SEARCH_DIR, work, bundles, len(plan.shards), output)
+        _gather_bundles(site_dir / SEARCH_DIR, work, bundles, kept, plan, output)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     held = {page: digests[page] for page in where}
     return IndexRecord(plan.shards, held, plan.markers)
 
 
-def _kept_shards(plan: _IndexPlan, digests: dict[str, bytes]) -> set[int]:
+def _kept_shards(plan: _IndexPlan, digests: dict[str, bytes]) -> dict[int, int]:
     """The shards of `plan` whose bundles in the previous index hold the same pages with the
-    same search copies."""
+    same search copies, each with the number of that bundle there. The first bundle, which
+    carries the browser code, is kept only as the first."""
     previous = plan.previous
-    if previous is None or len(previous.shards) != len(plan.shards):
-        return set()
-    return {
-        number
-        for number, (shard, before) in enumerate(zip(plan.shards, previous.shards, strict=True))
-        if shard == before and all(digests[page] == previous.digests.get(page) for page in shard)
-    }
+    if previous is None:
+        return {}
+    numbers = {shard: number for number, shard in enumerate(previous.shards)}
+    kept = {}
+    for number, shard in enumerate(plan.shards):
+        before = numbers.get(shard)
+        if before is None or (before == 0) != (number == 0):
+            continue
+        if all(digests[page] == previous.digests.get(page) for page in shard):
+            kept[number] = before
+    return kept
 
 
 def _write_search_copies(
@@ -415,22 +436,29 @@ def _index_shard(site_dir: Path, output: Path) -> None:
 
 
 def _gather_bundles(
-    previous: Path, work: Path, bundles: dict[int, Path], count: int, output: Path
+    previous: Path,
+    work: Path,
+    bundles: dict[int, Path],
+    kept: dict[int, int],
+    plan: _IndexPlan,
+    output: Path,
 ) -> None:
-    """Gather the `count` shards' bundles into `output`: the new ones in `bundles` by shard,
-    the others linked from the `previous` index. The first bundle is the folder itself."""
+    """Gather the bundles of `plan`'s shards into `output`: the new ones in `bundles` by
+    shard, the others linked from the `previous` index, where each was bundle `kept[n]`. The
+    first bundle is the folder itself."""
     first = bundles.get(0) or work / "bundle-0"
     if 0 not in bundles:
-        merged_names = {f"shard-{number}" for number in range(1, count)}
+        before = len(plan.previous.shards) if plan.previous else 0
+        merged_names = {f"shard-{number}" for number in range(1, before)}
         link_tree(previous, first, leave_out={SHARDS_FILE, *merged_names})
     merged = []
-    for number in range(1, count):
+    for number in range(1, len(plan.shards)):
         name = f"shard-{number}"
         if number in bundles:
             _strip_to_index(bundles[number])
             bundles[number].rename(first / name)
         else:
-            link_tree(previous / name, first / name)
+            link_tree(previous / f"shard-{kept[number]}", first / name)
         merged.append(f"{name}/")
     _write_shard_list(first, merged)
     output.parent.mkdir(parents=True, exist_ok=True)
