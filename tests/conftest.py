@@ -329,6 +329,14 @@ def bundle_holding(index: Path, page: str) -> str:
     raise AssertionError(f"no bundle of {index} holds {page}")
 
 
+def in_bundle(path: str, folder: str) -> bool:
+    """Whether the file at `path` in an index is part of the bundle in `folder` (see
+    `bundle_holding`): the first bundle's files are those outside the merged ones."""
+    if folder:
+        return path.startswith(folder)
+    return not path.startswith("shard-") and path != "shards.json"
+
+
 # The module name `conftest` is not unique: once tests/browser/ has a conftest.py of its own,
 # pytest replaces sys.modules["conftest"] with it, so test modules import from this alias.
 sys.modules.setdefault("testkit", sys.modules[__name__])

@@ -19,6 +19,7 @@ from testkit import (
     bundles,
     copy_site,
     edit,
+    in_bundle,
     parse_html,
     tree,
 )
@@ -466,14 +467,6 @@ def test_pages_changed_while_the_index_was_kept_are_indexed_by_the_next_refresh(
     index = copy / "pagefind"
     records = bundle_records(index / bundle_holding(index, page))
     assert "zeppelin-grade" in " ".join(str(r["content"]) for r in records)
-
-
-def in_bundle(path: str, folder: str) -> bool:
-    """Whether the file at `path` in an index is part of the bundle in `folder` (see
-    `bundle_holding`): the first bundle's files are those outside the merged ones."""
-    if folder:
-        return path.startswith(folder)
-    return not path.startswith("shard-") and path != "shards.json"
 
 
 def test_a_page_added_indexes_again_only_the_shard_it_joins(site: Path, tmp_path: Path) -> None:

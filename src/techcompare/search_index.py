@@ -447,9 +447,9 @@ def _gather_bundles(
     shard, the others linked from the `previous` index, where each was bundle `kept[n]`. The
     first bundle is the folder itself."""
     first = bundles.get(0) or work / "bundle-0"
-    if 0 not in bundles:
-        before = len(plan.previous.shards) if plan.previous else 0
-        merged_names = {f"shard-{number}" for number in range(1, before)}
+    if 0 not in bundles:  # kept: there is a previous index
+        assert plan.previous is not None
+        merged_names = {f"shard-{number}" for number in range(1, len(plan.previous.shards))}
         link_tree(previous, first, leave_out={SHARDS_FILE, *merged_names})
     merged = []
     for number in range(1, len(plan.shards)):
