@@ -520,13 +520,12 @@ def measure_size(comparisons: int, args: argparse.Namespace) -> dict[str, Any]:
             command = [*build_command(content, out), *no_cache_option()]
             measured = best_of(args.repeat, command, args.timeout)
             built = re.search(r"Built (\d+) pages in ([\d.]+) s", measured.stdout)
-            search = re.search(r"search index: ([\d.]+) s", measured.stdout)
             result["cli"] = {
                 "wall": measured.wall,
                 "cpu": measured.cpu,
                 "peak_rss_mb": measured.peak_rss_mb,
                 "reported": float(built.group(2)) if built else None,
-                "search": float(search.group(1)) if search else None,
+                "search": reported_search(measured),
             }
 
         if "cached" not in args.skip and no_cache_option():
@@ -562,12 +561,14 @@ def no_cache_option() -> tuple[str, ...]:
 def measure_cached_builds(content: Path, out: Path, args: argparse.Namespace) -> dict[str, Any]:
     """`techcompare build` into a fresh folder (writing its cache), then again after one
     technology's overview changed (shown on every page of the technology), then again with
-    nothing changed; the edited file is restored. The round with the fastest edited build of
-    `args.repeat` is kept."""
+    nothing changed, then again after a comparison file was added (`added_comparison`); the
+    edited file is restored and the added one removed. The round with the fastest edited
+    build of `args.repeat` is kept."""
     command = build_command(content, out)
     cache = out.parent / f".{out.name}.cache"
     path = sorted((content / "technologies").glob("*.yaml"))[0]
     original, stat = path.read_bytes(), path.stat()
+    added, added_text = added_comparison(content, args.seed)
     rounds = []
     try:
         for _ in range(args.repeat):
@@ -580,28 +581,62 @@ def measure_cached_builds(content: Path, out: Path, args: argparse.Namespace) ->
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
             edited = run_measured(command, args.timeout)
             unchanged = run_measured(command, args.timeout)
-            rounds.append((first, edited, unchanged, cache.stat().st_size))
+            bundles = search_bundles(out)
+            added.write_text(added_text, encoding="utf-8")
+            grown = run_measured(command, args.timeout)
+            indexed = len(search_bundles(out) - bundles)
+            rounds.append((first, edited, unchanged, grown, indexed, cache.stat().st_size))
             path.write_bytes(original)
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+            added.unlink()
     finally:
         path.write_bytes(original)
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        added.unlink(missing_ok=True)
         cache.unlink(missing_ok=True)
-    first, edited, unchanged, cache_bytes = min(rounds, key=lambda r: r[1].wall)
+    first, edited, unchanged, grown, indexed, cache_bytes = min(rounds, key=lambda r: r[1].wall)
     again = re.search(r"(\d+) rendered again, (\d+) files rewritten", edited.stdout)
-    search = re.search(r"search index: ([\d.]+) s", edited.stdout)
     return {
         "first": first.wall,
         "first_peak_rss_mb": first.peak_rss_mb,
         "edited": edited.wall,
         "edited_peak_rss_mb": edited.peak_rss_mb,
         "edited_cpu": edited.cpu,
-        "edited_search": float(search.group(1)) if search else None,
+        "edited_search": reported_search(edited),
         "rerendered": int(again.group(1)) if again else None,
         "rewritten": int(again.group(2)) if again else None,
         "unchanged": unchanged.wall,
+        "added": grown.wall,
+        "added_search": reported_search(grown),
+        "added_bundles": f"{indexed} / {len(search_bundles(out))}" if out.exists() else None,
         "cache_mb": cache_bytes / 1e6,
     }
+
+
+def added_comparison(content: Path, seed: int) -> tuple[Path, str]:
+    """A comparison file that `content` lacks and its text: the generator's first comparison
+    again under a new slug, so its prose is new (the generator seeds it by slug)."""
+    generator = load_generator()
+    names = generator.tech_names(len(list((content / "technologies").glob("*.yaml"))), seed)
+    plan = generator.plan_comparisons(names, 1, seed)[0]
+    plan = dataclasses.replace(plan, slug=f"{plan.slug}-added-by-bench")
+    by_slug = {tech.slug: tech for tech in names}
+    text = generator.comparison_yaml(plan, by_slug, seed)
+    return content / "comparisons" / f"{plan.slug}.yaml", text
+
+
+def search_bundles(out: Path) -> set[int]:
+    """The search bundles of a built site, each known by the inode of its entry file: a
+    bundle a cached build kept is the same file, one it indexed again is a new one."""
+    entries = [out / "pagefind" / "pagefind-entry.json"]
+    entries += sorted((out / "pagefind").glob("shard-*/pagefind-entry.json"))
+    return {entry.stat().st_ino for entry in entries if entry.exists()}
+
+
+def reported_search(measured: Measured) -> float | None:
+    """The search index's seconds, as `techcompare build` reports them."""
+    search = re.search(r"search index: ([\d.]+) s", measured.stdout)
+    return float(search.group(1)) if search else None
 
 
 def measure_startup(runs: int) -> float:
@@ -780,6 +815,9 @@ def cached_table(results: list[dict[str, Any]]) -> str:
         "of which search (s)",
         "re-rendered / rewritten",
         "nothing changed (s)",
+        "after 1 comparison added (s)",
+        "of which search (s)",
+        "search bundles indexed again",
         "cache (MB)",
         "peak RSS, first / after edit (MB)",
     ]
@@ -795,6 +833,9 @@ def cached_table(results: list[dict[str, Any]]) -> str:
                     _number(cached["edited_search"]),
                     f"{cached['rerendered']} / {cached['rewritten']}",
                     _number(cached["unchanged"]),
+                    _number(cached.get("added")),
+                    _number(cached.get("added_search")),
+                    cached.get("added_bundles") or "–",
                     _number(cached["cache_mb"], 0),
                     f"{cached['first_peak_rss_mb']:.0f} / {cached['edited_peak_rss_mb']:.0f}",
                 ]

@@ -146,7 +146,14 @@ def test_runner_prints_tables_at_a_tiny_size(tmp_path: Path) -> None:
     cached_row = lines[lines.index(cached_header) + 2].strip(" |").split("|")
     first_rss, edited_rss = (float(mb) for mb in cached_row[-1].split(" / "))
     assert first_rss > 10 and edited_rss > 10
-    # The generated content is cached, and the edited technology file was restored.
+    # A build after a comparison was added indexes the one search bundle of this small
+    # site again.
+    cached_columns = [cell.strip() for cell in cached_header.strip(" |").split("|")]
+    added = dict(zip(cached_columns, (cell.strip() for cell in cached_row), strict=True))
+    assert float(added["after 1 comparison added (s)"]) > 0
+    assert added["search bundles indexed again"] == "1 / 1"
+    # The generated content is cached, the edited technology file was restored and the
+    # added comparison removed.
     cached = tmp_path / "cache" / "c5-t4-s1" / "content"
     regenerated = generate(tmp_path / "fresh", comparisons=5, technologies=4, seed=1)
     assert files_of(cached) == files_of(regenerated)
