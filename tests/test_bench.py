@@ -140,6 +140,7 @@ def test_runner_prints_tables_at_a_tiny_size(tmp_path: Path) -> None:
         assert stage in stages
     assert "total" in stages
     assert "`techcompare --help`" in result.stdout
+    assert "`techcompare check` on the bundled content" in result.stdout
     # The builds with the cache report their peak memory too (writing the cache costs some).
     cached_header = next(line for line in lines if "first build, writing the cache" in line)
     assert cached_header.rstrip(" |").endswith("peak RSS, first / after edit (MB)")
