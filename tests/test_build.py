@@ -11,7 +11,7 @@ import pytest
 from testkit import DATABASES, TODAY, build, copy_site, edit, neighbours, tree
 
 from techcompare.build import BuildOptions, SiteBuilder
-from techcompare.output import MARKER, OutputError
+from techcompare.output import MARKER, OutputError, link_tree
 from techcompare.problems import ContentError
 
 PROBLEM_LINE = re.compile(
@@ -219,3 +219,32 @@ def test_cli_output_below_a_file_is_a_message(tmp_path: Path) -> None:
     result = techcompare("build", "--content", str(DATABASES), "--out", "afile/site", cwd=tmp_path)
     assert "Traceback" not in result.stderr
     assert result.returncode == 2
+
+
+def test_link_tree_links_every_file_in_its_folder_but_those_left_out_at_the_top(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "source"
+    for name in ("index.html", "skip.txt", "a/index.html", "a/b/skip.txt", "a/b/c/x.json"):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_text(name)
+    (source / "empty").mkdir()
+    (source / "gone" / "deep").mkdir(parents=True)
+    (source / "gone" / "deep" / "f").write_text("f")
+
+    link_tree(source, tmp_path / "target", leave_out={"skip.txt", "gone"})
+
+    target = tmp_path / "target"
+    linked = sorted(p.relative_to(target).as_posix() for p in target.rglob("*"))
+    assert linked == [
+        "a",
+        "a/b",
+        "a/b/c",
+        "a/b/c/x.json",
+        "a/b/skip.txt",  # left out at the top only
+        "a/index.html",
+        "empty",
+        "index.html",
+    ]
+    for name in ("index.html", "a/b/skip.txt", "a/b/c/x.json"):
+        assert (target / name).stat().st_ino == (source / name).stat().st_ino

@@ -72,21 +72,25 @@ def staged_output(out: Path, link_previous: bool = False) -> Iterator[Path]:
 def link_tree(source: Path, target: Path, leave_out: Collection[str] = ()) -> None:
     """Make `target` hold hard links to the files of `source`, in the same folders (copies on
     a file system without hard links), leaving out the files and folders at its top named in
-    `leave_out`."""
-    for folder, dirs, files in os.walk(source):
-        top = folder == str(source)
-        if top:
-            dirs[:] = [name for name in dirs if name not in leave_out]
-        relative = os.path.relpath(folder, source)
-        into = target if relative == "." else target / relative
-        into.mkdir(parents=top, exist_ok=True)
-        for name in files:
-            if top and name in leave_out:
-                continue
-            try:
-                os.link(os.path.join(folder, name), into / name)
-            except OSError:  # a file system without hard links
-                shutil.copy2(os.path.join(folder, name), into / name)
+    `leave_out`. Paths are plain strings here: a large site has tens of thousands of files,
+    and making a `Path` of each cost more than linking it."""
+    os.makedirs(target, exist_ok=True)
+    folders = [(os.fspath(source), os.fspath(target), leave_out)]
+    while folders:
+        folder, into, skipped = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name in skipped:
+                    continue
+                linked = os.path.join(into, entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    os.makedirs(linked, exist_ok=True)
+                    folders.append((entry.path, linked, ()))
+                    continue
+                try:
+                    os.link(entry.path, linked)
+                except OSError:  # a file system without hard links
+                    shutil.copy2(entry.path, linked)
 
 
 def _clean_up_after_killed_builds(out: Path) -> None:
