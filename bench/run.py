@@ -585,7 +585,8 @@ def measure_cached_builds(content: Path, out: Path, args: argparse.Namespace) ->
             bundles = search_bundles(out)
             added.write_text(added_text, encoding="utf-8")
             grown = run_measured(command, args.timeout)
-            indexed = len(search_bundles(out) - bundles)
+            after = search_bundles(out)
+            indexed = f"{len(after - bundles)} / {len(after)}"
             rounds.append((first, edited, unchanged, grown, indexed, cache.stat().st_size))
             path.write_bytes(original)
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
@@ -609,7 +610,7 @@ def measure_cached_builds(content: Path, out: Path, args: argparse.Namespace) ->
         "unchanged": unchanged.wall,
         "added": grown.wall,
         "added_search": reported_search(grown),
-        "added_bundles": f"{indexed} / {len(search_bundles(out))}" if out.exists() else None,
+        "added_bundles": indexed,
         "cache_mb": cache_bytes / 1e6,
     }
 
