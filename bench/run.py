@@ -531,7 +531,7 @@ def measure_size(comparisons: int, args: argparse.Namespace) -> dict[str, Any]:
 
         if "cached" not in args.skip and no_cache_option():
             print(f"  {comparisons}: techcompare build with its cache …", file=sys.stderr)
-            result["cached"] = measure_cached_builds(content, out, args)
+            result["cached"] = measure_cached_builds(content, out, technologies, args)
 
         if "incremental" not in args.skip:
             print(f"  {comparisons}: full build, then rebuilds …", file=sys.stderr)
@@ -559,7 +559,9 @@ def no_cache_option() -> tuple[str, ...]:
     return ("--no-cache",) if "--no-cache" in shown.stdout else ()
 
 
-def measure_cached_builds(content: Path, out: Path, args: argparse.Namespace) -> dict[str, Any]:
+def measure_cached_builds(
+    content: Path, out: Path, technologies: int, args: argparse.Namespace
+) -> dict[str, Any]:
     """`techcompare build` into a fresh folder (writing its cache), then again after one
     technology's overview changed (shown on every page of the technology), then again with
     nothing changed, then again after a comparison file was added (`added_comparison`); the
@@ -569,7 +571,7 @@ def measure_cached_builds(content: Path, out: Path, args: argparse.Namespace) ->
     cache = out.parent / f".{out.name}.cache"
     path = sorted((content / "technologies").glob("*.yaml"))[0]
     original, stat = path.read_bytes(), path.stat()
-    added, added_text = added_comparison(content, args.seed)
+    added, added_text = added_comparison(content, technologies, args.seed)
     rounds = []
     try:
         for _ in range(args.repeat):
@@ -615,11 +617,11 @@ def measure_cached_builds(content: Path, out: Path, args: argparse.Namespace) ->
     }
 
 
-def added_comparison(content: Path, seed: int) -> tuple[Path, str]:
+def added_comparison(content: Path, technologies: int, seed: int) -> tuple[Path, str]:
     """A comparison file that `content` lacks and its text: the generator's first comparison
     again under a new slug, so its prose is new (the generator seeds it by slug)."""
     generator = load_generator()
-    names = generator.tech_names(len(list((content / "technologies").glob("*.yaml"))), seed)
+    names = generator.tech_names(technologies, seed)
     plan = generator.plan_comparisons(names, 1, seed)[0]
     plan = dataclasses.replace(plan, slug=f"{plan.slug}-added-by-bench")
     by_slug = {tech.slug: tech for tech in names}

@@ -18,7 +18,7 @@ import re
 import shutil
 import time
 from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 MARKER = ".techcompare-build"
@@ -84,7 +84,8 @@ def link_tree(source: Path, target: Path, leave_out: Collection[str] = ()) -> No
                     continue
                 linked = os.path.join(into, entry.name)
                 if entry.is_dir(follow_symlinks=False):
-                    os.makedirs(linked, exist_ok=True)
+                    with suppress(FileExistsError):
+                        os.mkdir(linked)
                     folders.append((entry.path, linked, ()))
                     continue
                 try:
