@@ -142,6 +142,36 @@ def test_a_comparison_is_indexed_by_its_own_prose_not_by_what_repeats_its_techno
         assert text in records[technology], f"{text!r} is found on {technology}"
 
 
+def test_pages_are_indexed_by_their_own_text_not_by_what_they_list_or_repeat(
+    site: Path,
+) -> None:
+    """A comparison's summary is found on its own page, not also on every page that links
+    to it; a category by its name and description, not by the cards of what it holds."""
+    records = {str(r["url"]): str(r["content"]) for r in indexed_records(site)}
+    comparison_summary = "A server database against an embedded one."
+    sqlite_summary = "A self-contained SQL database engine in a single file."
+    assert comparison_summary in records["/compare/postgresql-vs-sqlite/"]
+    assert sqlite_summary in records["/technologies/sqlite/"]
+    listing = ("/technologies/postgresql/", "/technologies/sqlite/", "/categories/databases/")
+    for url in listing:
+        assert comparison_summary not in records[url], f"{url}: its list of comparisons"
+    category = records["/categories/databases/"]
+    assert "Databases" in category and "Places to keep your data." in category
+    assert sqlite_summary not in category, "the category's technology cards"
+    # Breadcrumbs, the picker, related links and sentences every page repeats.
+    repeated = (
+        "All categories",
+        "Compare side by side",
+        "Pick two to four",
+        "Related comparisons",
+        "The other popular server",
+        "Whichever you choose",
+    )
+    for url, content in records.items():
+        for text in repeated:
+            assert text not in content, f"{text!r} indexed on {url}"
+
+
 def test_pages_mark_what_pagefind_indexes(site: Path) -> None:
     for path, page in pages(site).items():
         main = page.find("main")
@@ -561,10 +591,18 @@ def test_a_search_copy_empties_what_the_selectors_leave_out(site: Path) -> None:
     assert trimmed.find("main", data_pagefind_body="")
 
 
-def test_a_search_copy_of_a_technology_page_empties_only_its_sources(site: Path) -> None:
+def test_a_search_copy_of_a_technology_page_empties_its_sources_and_what_it_lists(
+    site: Path,
+) -> None:
     html = (site / "technologies/sqlite/index.html").read_bytes()
     page, trimmed = parse_html(html.decode()), parse_html(search_index.search_copy(html).decode())
     assert page.by_id("sources").children and trimmed.by_id("sources").children == []
+    # What the template marks for Pagefind to ignore: categories, comparisons, the picker.
+    ignored = trimmed.find("main").find_all(data_pagefind_ignore="")
+    assert len(ignored) == len(page.find("main").find_all(data_pagefind_ignore="")) == 3
+    assert page.by_id("picker").children and trimmed.by_id("picker").children == []
+    for element in ignored:
+        assert element.children == [], element.attrs
     # The figures cut from comparison pages stay whole on the technology's own page.
     assert page.find_all(cls="metric")
     assert [f.text() for f in trimmed.find_all(cls="metric")] == [

@@ -3,8 +3,11 @@
 Input: a folder of rendered HTML. Output: `pagefind/` in that folder, the index and the
 browser code that searches it (`pagefind.js`), so search works from any static host with no
 server code. Pages mark what is indexed (`data-pagefind-body` on the main content of the pages
-worth finding, `data-pagefind-meta="type:…"` for the label of their results); the selectors
-below leave out parts of those pages that are not prose.
+worth finding, `data-pagefind-meta="type:…"` for the label of their results) and what is not
+(`data-pagefind-ignore` on the parts that list other pages, such as a category's cards or a
+technology's comparisons, and on text that every page repeats: a page is found by its own
+words, and a comparison's summary only on its own page); the selectors below leave out parts
+of those pages that are not prose.
 
 Identical pages give a byte-identical index. Pagefind filters (`data-pagefind-filter`) would
 break that: Pagefind 1.5 writes filter values in hash-map order, different on every run, so
@@ -103,7 +106,9 @@ EXCLUDE_SELECTORS = (
 # The elements `search_copy` cuts out, by tag and the value of their first attribute as each
 # starts in a page (`CompactTemplates` writes plain attribute values unquoted), each one
 # excluded by a selector above; True for those cut from comparison pages only. An element not
-# found is simply left in: the selectors still exclude it.
+# found is simply left in: the selectors still exclude it. Elements whose first attribute is
+# `data-pagefind-ignore` (the templates mark so what lists or links to other pages, such as a
+# technology's comparisons, and text every page repeats) are cut too.
 _CUTS = {
     (b"nav", b"toc"): False,
     (b"section", b"sources"): False,
@@ -117,12 +122,14 @@ _CUTS = {
 _PERFORMANCE = (b"section", b"performance")
 # Every opening that may be one of those, found in one pass over the page: working on the
 # page's bytes, not its text, spares decoding and encoding it, and makes the search faster.
-_OPENING = re.compile(rb"<(nav|section|figure|table) (?:class|id)=([\w-]+)[ >]")
+_OPENING = re.compile(
+    rb"<(nav|section|figure|table|p) (?:(?:class|id)=([\w-]+)|(data-pagefind-ignore))[ >]"
+)
 _COMPARISON = b"<article class=content>"
 _TECH_GRID = b"<div class=tech-grid>"
 _TAGS = {
     tag: re.compile(rb"<(/?)" + tag + rb"[\s>]")
-    for tag in (b"nav", b"section", b"figure", b"table", b"div")
+    for tag in (b"nav", b"section", b"figure", b"table", b"div", b"p")
 }
 
 
@@ -130,13 +137,17 @@ def search_copy(html: bytes) -> bytes:
     """`html` (a page, UTF-8) without the contents of the parts of it that
     `EXCLUDE_SELECTORS` leave out of the index (those that are large: the section list, the
     list of sources and, on comparison pages, the technologies' own sections, figures and
-    tables), for Pagefind to read instead of the page. The excluded elements themselves stay,
-    empty: Pagefind records their ids as anchors. Text is escaped in our pages, so a `<tag`
+    tables) and of those the templates mark `data-pagefind-ignore`, for Pagefind to read
+    instead of the page. The excluded elements themselves stay, empty: Pagefind records
+    their ids as anchors. Text is escaped in our pages, so a `<tag`
     is always a tag (and no byte of a UTF-8 character other than ASCII is a `<`)."""
     cuts: list[tuple[int, int]] = []
     comparison = _COMPARISON in html
     grid_checked = False
     for match in _OPENING.finditer(html):
+        if match[3]:  # data-pagefind-ignore
+            cuts.append(_contents(html, match.start(), match[1]))
+            continue
         element: tuple[bytes, bytes] = (match[1], match[2])
         if (only_comparisons := _CUTS.get(element)) is not None:
             if comparison or not only_comparisons:
