@@ -139,8 +139,8 @@ def search_copy(html: bytes) -> bytes:
     list of sources and, on comparison pages, the technologies' own sections, figures and
     tables) and of those the templates mark `data-pagefind-ignore`, for Pagefind to read
     instead of the page. The excluded elements themselves stay, empty: Pagefind records
-    their ids as anchors. Text is escaped in our pages, so a `<tag`
-    is always a tag (and no byte of a UTF-8 character other than ASCII is a `<`)."""
+    their ids as anchors. Text is escaped in our pages, so a `<tag` is always a tag (and no
+    byte of a UTF-8 character other than ASCII is a `<`)."""
     cuts: list[tuple[int, int]] = []
     comparison = _COMPARISON in html
     grid_checked = False
