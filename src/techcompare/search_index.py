@@ -106,9 +106,9 @@ EXCLUDE_SELECTORS = (
 # The elements `search_copy` cuts out, by tag and the value of their first attribute as each
 # starts in a page (`CompactTemplates` writes plain attribute values unquoted), each one
 # excluded by a selector above; True for those cut from comparison pages only. An element not
-# found is simply left in: the selectors still exclude it. Elements whose first attribute is
-# `data-pagefind-ignore` (the templates mark so what lists or links to other pages, such as a
-# technology's comparisons, and text every page repeats) are cut too.
+# found is simply left in: the selectors still exclude it. Sections and paragraphs whose first
+# attribute is `data-pagefind-ignore` (the templates mark so what lists or links to other
+# pages, such as a technology's comparisons, and text every page repeats) are cut too.
 _CUTS = {
     (b"nav", b"toc"): False,
     (b"section", b"sources"): False,
@@ -123,7 +123,7 @@ _PERFORMANCE = (b"section", b"performance")
 # Every opening that may be one of those, found in one pass over the page: working on the
 # page's bytes, not its text, spares decoding and encoding it, and makes the search faster.
 _OPENING = re.compile(
-    rb"<(nav|section|figure|table|p) (?:(?:class|id)=([\w-]+)|(data-pagefind-ignore))[ >]"
+    rb"<(?:(nav|section|figure|table) (?:class|id)=([\w-]+)|(section|p) data-pagefind-ignore)[ >]"
 )
 _COMPARISON = b"<article class=content>"
 _TECH_GRID = b"<div class=tech-grid>"
@@ -145,8 +145,8 @@ def search_copy(html: bytes) -> bytes:
     comparison = _COMPARISON in html
     grid_checked = False
     for match in _OPENING.finditer(html):
-        if match[3]:  # data-pagefind-ignore
-            cuts.append(_contents(html, match.start(), match[1]))
+        if match[3]:  # marked data-pagefind-ignore
+            cuts.append(_contents(html, match.start(), match[3]))
             continue
         element: tuple[bytes, bytes] = (match[1], match[2])
         if (only_comparisons := _CUTS.get(element)) is not None:
